@@ -1,0 +1,19 @@
+export { configSchema, type AppConfig, type ConfigInput } from './schema';
+export { loadConfig, listEnvironments, BASE_FILE, type Config, type LoadOptions, type LoadResult } from './load';
+export { formatProblem, type Problem } from './problems';
+export { Secret, redactText } from './secret';
+export { dotenvFiles } from './secrets';
+export { configJsonSchema, baseJsonSchema } from './json-schema';
+export { describeConfig } from './describe';
+export { deepMerge } from './merge';
+export {
+  MODULE_CATALOG,
+  MODULE_NAMES,
+  moduleEnvironment,
+  moduleRoutes,
+  moduleUnits,
+  type ModuleName,
+  type ModuleDefinition,
+} from './modules';
+export * as values from './values';
+export { SwitchyardError, UsageError, ConfigError } from './errors';

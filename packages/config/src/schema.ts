@@ -1,0 +1,306 @@
+import { z } from 'zod';
+import { MODULE_NAMES } from './modules';
+import {
+  absolutePath,
+  anyPath,
+  appName,
+  cidr,
+  command,
+  envVarName,
+  hostName,
+  httpHeaderName,
+  ipAddress,
+  milliseconds,
+  plainValue,
+  port,
+  relativePath,
+  seconds,
+  secretName,
+  size,
+  unixUser,
+  urlPath,
+} from './values';
+
+const localServer = z
+  .strictObject({
+    type: z.literal('local').describe('Deploy onto this machine'),
+    root: absolutePath.describe('Deploy root: releases, colours, state and logs live under <root>/<app>/'),
+  })
+  .describe('This machine');
+
+const sshServer = z
+  .strictObject({
+    type: z.literal('ssh').describe('Deploy over SSH'),
+    host: z.union([hostName, ipAddress], { error: 'expected a host name or IP address' }).describe('SSH host'),
+    user: unixUser.default('deploy').describe('SSH user'),
+    port: port.default(22).describe('SSH port'),
+    root: absolutePath.describe('Deploy root on that host'),
+  })
+  .describe('A server reached over SSH');
+
+const server = z
+  .discriminatedUnion('type', [localServer, sshServer], { error: 'expected "type": "local" or "ssh"' })
+  .describe('Where the app runs');
+
+const pathSource = z.strictObject({
+  type: z.literal('path'),
+  path: anyPath.describe('Directory holding the app, relative to the project root or absolute'),
+});
+
+const gitSource = z.strictObject({
+  type: z.literal('git'),
+  repository: z
+    .string()
+    .regex(/^(https:\/\/|ssh:\/\/|git@|file:\/\/|\/)[A-Za-z0-9._/@:~+-]+$/, {
+      error: 'expected a git URL (https://, ssh://, git@host:path, file://) or an absolute path',
+    })
+    .describe('Git repository to ship'),
+  ref: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,200}$/, { error: 'expected a branch, tag or commit' })
+    .refine((r) => !r.startsWith('-') && !r.includes('..'), { error: 'expected a branch, tag or commit' })
+    .default('main')
+    .describe('Branch, tag or commit'),
+});
+
+const source = z
+  .discriminatedUnion('type', [pathSource, gitSource], { error: 'expected "type": "path" or "git"' })
+  .describe('Where a release comes from');
+
+const build = z
+  .strictObject({
+    install: command
+      .default(['npm', 'ci', '--omit=dev', '--no-audit', '--no-fund'])
+      .describe('Installs dependencies inside the release; skipped when the lockfile is unchanged'),
+    build: command.optional().describe('Builds the release after install (optional)'),
+    lockfile: relativePath
+      .default('package-lock.json')
+      .describe('File whose hash decides whether the previous install can be reused'),
+  })
+  .describe('Install and build commands, run in the release directory');
+
+const listen = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        type: z.literal('socket').describe('Each colour listens on <root>/<app>/run/<colour>.sock; switch without reload'),
+      }),
+      z.strictObject({
+        type: z.literal('port'),
+        address: ipAddress.default('127.0.0.1').describe('Address the colours bind to'),
+        blue: port.describe('Port of the blue colour'),
+        green: port.describe('Port of the green colour'),
+      }),
+    ],
+    { error: 'expected "type": "socket" or "port"' },
+  )
+  .refine((l) => l.type !== 'port' || l.blue !== l.green, {
+    error: 'expected different ports for blue and green',
+  });
+
+const start = z
+  .strictObject({
+    command: command.describe('Starts one colour; it receives PORT or SOCKET_PATH, COLOR, RELEASE_ID'),
+    worker: command.optional().describe('Starts the worker unit (required when the worker module is enabled)'),
+    listen: listen.prefault({ type: 'socket' }).describe('How a colour listens'),
+  })
+  .describe('How the app starts and listens');
+
+const httpCheck = {
+  path: urlPath.describe('URL path requested on the colour itself'),
+  expectStatus: z
+    .number({ error: 'expected an HTTP status code' })
+    .int({ error: 'expected an HTTP status code' })
+    .min(100, { error: 'expected an HTTP status code from 100 to 599' })
+    .max(599, { error: 'expected an HTTP status code from 100 to 599' })
+    .default(200)
+    .describe('Status the check must answer'),
+  expectText: plainValue.optional().describe('Text the body must contain'),
+};
+
+const health = z
+  .strictObject({
+    ...httpCheck,
+    path: httpCheck.path.default('/health'),
+    intervalMs: milliseconds.default(250).describe('Pause between attempts'),
+    timeoutMs: milliseconds.default(30_000).describe('How long the colour has to pass every check'),
+    requestTimeoutMs: milliseconds.default(2_000).describe('Timeout of one attempt'),
+    checks: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: 'expected a short lowercase name' }),
+          ...httpCheck,
+        }),
+      )
+      .default([])
+      .describe('Further checks that must pass, such as the database or the cache'),
+  })
+  .describe('Health gate a new colour must pass before it takes traffic');
+
+const staging = z
+  .strictObject({
+    host: hostName.optional().describe('Host name that reaches the idle colour'),
+    header: httpHeaderName.optional().describe('Request header that, when present, reaches the idle colour'),
+    allow: z.array(cidr).default([]).describe('Addresses allowed on the staging route'),
+    basicAuth: z
+      .strictObject({
+        user: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'expected a user name of letters, digits and ._-' }),
+        passwordSecret: secretName.describe('Name of the secret holding the password'),
+      })
+      .optional()
+      .describe('HTTP basic auth on the staging route'),
+  })
+  .refine((s) => (s.host === undefined) !== (s.header === undefined), {
+    error: 'expected exactly one of "host" or "header"',
+  })
+  .refine((s) => s.allow.length > 0 || s.basicAuth !== undefined, {
+    error: 'expected the staging route to be protected by "allow" or "basicAuth"',
+  })
+  .describe('A route to the idle colour, so a person can try a release before the switch');
+
+const nginx = z
+  .strictObject({
+    mode: z
+      .enum(['private', 'system'], { error: 'expected "private" or "system"' })
+      .default('private')
+      .describe("private: Switchyard runs its own nginx under the deploy root; system: the host's nginx"),
+    serverNames: z.array(hostName).min(1, { error: 'expected at least one server name' }).default(['localhost']),
+    listen: z
+      .strictObject({
+        address: ipAddress.default('127.0.0.1').describe('Address nginx listens on'),
+        port: port.default(8080).describe('HTTP port'),
+      })
+      .prefault({})
+      .describe('Where nginx listens for HTTP'),
+    tls: z
+      .strictObject({
+        certificate: absolutePath.describe('PEM certificate chain'),
+        certificateKey: absolutePath.describe('PEM private key'),
+        port: port.default(443),
+      })
+      .optional()
+      .describe('HTTPS, with HTTP redirected to it'),
+    staging: staging.optional(),
+    clientMaxBodySize: size.default('10m').describe('Largest request body'),
+    drainMs: milliseconds.default(5_000).describe('How long the old colour may take to finish its requests'),
+    upstreamKeepaliveMs: milliseconds
+      .default(2_000)
+      .describe("How long nginx keeps an idle connection to a colour; shorter than the app's drain"),
+  })
+  .prefault({})
+  .describe('The nginx site in front of the colours');
+
+const systemd = z
+  .strictObject({
+    user: unixUser.optional().describe('User the units run as (system manager only)'),
+    hardening: z
+      .enum(['strict', 'reduced'], { error: 'expected "strict" or "reduced"' })
+      .default('strict')
+      .describe('reduced drops the namespace options that fail where systemd is not PID 1 (containers, CI)'),
+    stopTimeoutSec: seconds.default(30).describe('How long systemd waits after SIGTERM; longer than the drain'),
+  })
+  .prefault({})
+  .describe('systemd units');
+
+const migrations = z
+  .strictObject({
+    directory: relativePath.default('migrations').describe('Versioned SQL files inside the release'),
+    database: z.enum(['postgres', 'pglite'], { error: 'expected "postgres" or "pglite"' }).default('postgres'),
+    urlSecret: secretName.default('DATABASE_URL').describe('Secret holding the database URL (postgres)'),
+  })
+  .describe('Database migrations run before the new colour starts');
+
+const assets = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        type: z.literal('local'),
+        directory: absolutePath.describe('Folder the assets are published into'),
+      }),
+      z.strictObject({
+        type: z.literal('s3'),
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' }),
+        prefix: z.string().regex(/^[A-Za-z0-9._/-]{0,256}$/, { error: 'expected a key prefix' }).default(''),
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
+        endpoint: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+        cloudfrontDistribution: z
+          .string()
+          .regex(/^[A-Z0-9]{8,20}$/, { error: 'expected a CloudFront distribution id' })
+          .optional(),
+      }),
+    ],
+    { error: 'expected "type": "local" or "s3"' },
+  )
+  .describe('Where static assets are published');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path to this JSON Schema, for editors'),
+    app: appName,
+    server,
+    source: source.prefault({ type: 'path', path: '.' }),
+    build: build.prefault({}),
+    start,
+    health: health.prefault({}),
+    nginx,
+    systemd,
+    supervisor: z
+      .enum(['auto', 'systemd', 'plain'], { error: 'expected "auto", "systemd" or "plain"' })
+      .default('auto')
+      .describe('What runs the colours: systemd, plain processes, or auto (systemd where a manager answers)'),
+    modules: z
+      .array(z.enum(MODULE_NAMES, { error: `expected one of ${MODULE_NAMES.join(', ')}` }))
+      .default(['web'])
+      .refine((m) => new Set(m).size === m.length, { error: 'expected each module once' })
+      .describe('Modules enabled in this environment'),
+    env: z
+      .record(envVarName, plainValue)
+      .default({})
+      .describe('Plain (non-secret) environment variables for the app'),
+    secrets: z
+      .array(secretName)
+      .default([])
+      .describe('Secrets this environment requires, read from the environment or .env files'),
+    migrations: migrations.optional(),
+    assets: assets.optional(),
+    keep: z
+      .number({ error: 'expected a number of releases' })
+      .int({ error: 'expected a whole number of releases' })
+      .min(2, { error: 'expected at least 2 (the live release and one to roll back to)' })
+      .max(100, { error: 'expected at most 100' })
+      .default(5)
+      .describe('How many releases to keep'),
+    keepOldWarm: z.boolean({ error: 'expected true or false' }).default(false).describe('Keep the old colour running for instant rollback'),
+  })
+  .superRefine((config, ctx) => {
+    const needsSecret = (name: string, path: (string | number)[]) => {
+      if (!config.secrets.includes(name))
+        ctx.addIssue({ code: 'custom', path, message: `names secret ${name}, which is not listed in "secrets"` });
+    };
+    const auth = config.nginx.staging?.basicAuth;
+    if (auth) needsSecret(auth.passwordSecret, ['nginx', 'staging', 'basicAuth', 'passwordSecret']);
+    if (config.migrations?.database === 'postgres') needsSecret(config.migrations.urlSecret, ['migrations', 'urlSecret']);
+    if (config.modules.includes('worker') && !config.start.worker)
+      ctx.addIssue({ code: 'custom', path: ['start', 'worker'], message: 'expected a command, because the worker module is enabled' });
+    if (config.systemd.stopTimeoutSec * 1000 <= config.nginx.drainMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['systemd', 'stopTimeoutSec'],
+        message: `expected more than the drain (nginx.drainMs = ${config.nginx.drainMs} ms)`,
+      });
+    if (config.nginx.upstreamKeepaliveMs >= config.nginx.drainMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nginx', 'upstreamKeepaliveMs'],
+        message: `expected less than the drain (nginx.drainMs = ${config.nginx.drainMs} ms), so nginx drops idle connections first`,
+      });
+    for (const key of Object.keys(config.env))
+      if (config.secrets.includes(key))
+        ctx.addIssue({ code: 'custom', path: ['env', key], message: 'is also a secret; secrets never go in JSON' });
+  })
+  .describe('A Switchyard environment');
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type AppConfig = z.output<typeof configSchema>;

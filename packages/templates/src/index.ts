@@ -1,0 +1,1 @@
+export { COLORS, type Color, otherColor, serverLayout, type ServerLayout } from './layout';

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { Config } from '@switchyard/config';
+
+export const COLORS = ['blue', 'green'] as const;
+export type Color = (typeof COLORS)[number];
+
+export function otherColor(color: Color): Color {
+  return color === 'blue' ? 'green' : 'blue';
+}
+
+/** Where everything lives on the server, under <root>/<app>/ (see DESIGN.md, "On the server"). */
+export interface ServerLayout {
+  appRoot: string;
+  releasesDir: string;
+  release(id: string): string;
+  sharedDir: string;
+  /** Secrets and plain variables for the app; mode 0600. */
+  envFile: string;
+  colorsDir: string;
+  /** colors/<colour> -> ../releases/<id> */
+  colorLink(color: Color): string;
+  runDir: string;
+  /** The socket a colour listens on (socket mode). */
+  socket(color: Color): string;
+  /** Symlink to the live colour's socket; nginx's live upstream points here. */
+  liveSocket: string;
+  /** Symlink to the idle colour's socket: the live upstream's backup and the staging route. */
+  idleSocket: string;
+  /** Plain text naming the live colour (and canary weight), served at /__switchyard/color. */
+  liveColorFile: string;
+  nginxDir: string;
+  /** The app's nginx site: upstreams and server blocks. */
+  siteConf: string;
+  /** The part a switch rewrites: which upstream takes traffic, and canary weights. */
+  liveConf: string;
+  htpasswd: string;
+  maintenancePage: string;
+  /** The private nginx's own main config, pid file and temp directories (nginx.mode = private). */
+  privateNginxConf: string;
+  privateNginxPid: string;
+  stateFile: string;
+  lockFile: string;
+  logDir: string;
+  auditLog: string;
+  /** A colour's stdout and stderr (plain processes, and systemd where there is no journal). */
+  colorLog(color: Color): string;
+}
+
+export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayout {
+  const appRoot = join(config.server.root, config.app);
+  const releasesDir = join(appRoot, 'releases');
+  const colorsDir = join(appRoot, 'colors');
+  const runDir = join(appRoot, 'run');
+  const nginxDir = join(appRoot, 'nginx');
+  const logDir = join(appRoot, 'log');
+  const sharedDir = join(appRoot, 'shared');
+  return {
+    appRoot,
+    releasesDir,
+    release: (id) => join(releasesDir, id),
+    sharedDir,
+    envFile: join(sharedDir, 'env'),
+    colorsDir,
+    colorLink: (color) => join(colorsDir, color),
+    runDir,
+    socket: (color) => join(runDir, `${color}.sock`),
+    liveSocket: join(runDir, 'live.sock'),
+    idleSocket: join(runDir, 'idle.sock'),
+    liveColorFile: join(runDir, 'live-color'),
+    nginxDir,
+    siteConf: join(nginxDir, 'site.conf'),
+    liveConf: join(nginxDir, 'live.conf'),
+    htpasswd: join(nginxDir, 'htpasswd'),
+    maintenancePage: join(nginxDir, 'maintenance.html'),
+    privateNginxConf: join(nginxDir, 'nginx.conf'),
+    privateNginxPid: join(nginxDir, 'nginx.pid'),
+    stateFile: join(appRoot, 'state.json'),
+    lockFile: join(appRoot, 'deploy.lock'),
+    logDir,
+    auditLog: join(logDir, 'deploys.jsonl'),
+    colorLog: (color) => join(logDir, `${color}.log`),
+  };
+}

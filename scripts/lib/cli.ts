@@ -1,0 +1,69 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  type Config,
+  ConfigError,
+  formatProblem,
+  loadConfig,
+  redactText,
+  type Secret,
+  SwitchyardError,
+  UsageError,
+} from '@switchyard/config';
+
+const COMMON_OPTIONS = {
+  env: { type: 'string', default: 'local' },
+  'config-dir': { type: 'string', default: 'config' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const knownSecrets = new Set<Secret>();
+
+/** Writes to stdout with every loaded secret's value replaced, whatever the caller printed. */
+export function print(text: string): void {
+  process.stdout.write(`${redactText(text, knownSecrets)}\n`);
+}
+
+export function printError(text: string): void {
+  process.stderr.write(`${redactText(text, knownSecrets)}\n`);
+}
+
+export function parseCommandLine<const O extends Options>(usage: string, extra: O, argv = process.argv.slice(2)) {
+  try {
+    const parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, strict: true, allowPositionals: false });
+    if (parsed.values.help) {
+      print(usage);
+      process.exit(0);
+    }
+    return parsed.values;
+  } catch (error) {
+    if (error instanceof SwitchyardError) throw error;
+    throw new UsageError(`${(error as Error).message}\n${usage}`);
+  }
+}
+
+/** Loads and validates the environment's config; throws ConfigError with every problem at once. */
+export function loadConfigOrThrow(environment: string, configDir: string): Config {
+  const { config, errors, warnings } = loadConfig({ environment, configDir });
+  for (const warning of warnings) printError(`warning: ${formatProblem(warning)}`);
+  if (!config) throw new ConfigError(errors);
+  for (const secret of Object.values(config.secretValues)) knownSecrets.add(secret);
+  return config;
+}
+
+/** Runs a command's main function and maps what it throws to an exit code, without stack traces. */
+export async function runCommand(main: () => Promise<void> | void): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof SwitchyardError) {
+      printError(error.message);
+      process.exit(error.exitCode);
+    }
+    printError(`error: ${(error as Error)?.message ?? String(error)}`);
+    if (process.env.SWITCHYARD_DEBUG) printError((error as Error)?.stack ?? '');
+    process.exit(1);
+  }
+}

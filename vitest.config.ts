@@ -1,8 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*', 'test'],
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [here('packages/*'), here('examples/*'), here('test')],
+    reporters: ['default', here('test/support/summary-reporter.ts')],
   },
 });

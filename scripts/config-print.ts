@@ -5,7 +5,7 @@ const USAGE = `usage: pnpm config:print [--env NAME] [--config-dir DIR] [--json]
 Prints the resolved config of an environment, secrets redacted.`;
 
 await runCommand(() => {
-  const args = parseCommandLine(USAGE, {});
+  const args = parseCommandLine(USAGE);
   const config = loadConfigOrThrow(args.env, args['config-dir']);
   print(args.json ? JSON.stringify(config, null, 2) : describeConfig(config).join('\n'));
 });

@@ -30,18 +30,27 @@ export function printError(text: string): void {
   process.stderr.write(`${redactText(text, knownSecrets)}\n`);
 }
 
-export function parseCommandLine<const O extends Options>(usage: string, extra: O, argv = process.argv.slice(2)) {
+export interface CommandLine {
+  env: string;
+  'config-dir': string;
+  json: boolean;
+  [flag: string]: string | boolean | (string | boolean)[] | undefined;
+}
+
+/** Parses the common flags (--env, --config-dir, --json, --help) and a command's own; exit 2 on misuse. */
+export function parseCommandLine(usage: string, extra: Options = {}, argv = process.argv.slice(2)): CommandLine {
+  let values: CommandLine;
   try {
     const parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, strict: true, allowPositionals: false });
-    if (parsed.values.help) {
-      print(usage);
-      process.exit(0);
-    }
-    return parsed.values;
+    values = parsed.values as CommandLine;
   } catch (error) {
-    if (error instanceof SwitchyardError) throw error;
     throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
+  if (values.help) {
+    print(usage);
+    process.exit(0);
+  }
+  return values;
 }
 
 /** Loads and validates the environment's config; throws ConfigError with every problem at once. */

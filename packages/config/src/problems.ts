@@ -62,8 +62,10 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], file: st
         const base = issue.message.startsWith('Invalid') ? `expected one of ${allowed.join(', ')}` : issue.message;
         return [{ file, path: formatPath(path), message: typo ? `${base}; did you mean "${typo}"?` : base }];
       }
-      default:
-        return [{ file, path: formatPath(path), message: issue.message }];
+      default: {
+        const missing = issue.code === 'invalid_union' && issue.input === undefined;
+        return [{ file, path: formatPath(path), message: missing ? `is required (${issue.message})` : issue.message }];
+      }
     }
   });
 }

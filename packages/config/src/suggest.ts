@@ -18,7 +18,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
+    // A truncated key ("expect" for "expectText") is as good a hint as a misspelt one.
+    const truncated = word.length >= 4 && candidate.toLowerCase().startsWith(word.toLowerCase());
+    const distance = truncated ? 1 : editDistance(word, candidate);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best;

@@ -6,9 +6,10 @@ import { z } from 'zod';
  */
 
 export const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const APP_NAME_RULE = 'expected 2–32 lowercase letters, digits or "-", starting with a letter';
 export const appName = z
-  .string()
-  .regex(APP_NAME, { error: 'expected 2–32 lowercase letters, digits or "-", starting with a letter' })
+  .string({ error: APP_NAME_RULE })
+  .regex(APP_NAME, { error: APP_NAME_RULE })
   .describe('The app name: names units, directories and the nginx upstream');
 
 // No "..", no whitespace, no quotes, no shell or nginx syntax.

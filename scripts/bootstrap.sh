@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything Switchyard needs on a fresh Debian 12 machine, as root: the system packages
+# (apt-get), pnpm (through npm: corepack's signature check fails against some registries) and the
+# workspace's packages. Idempotent, and quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# nginx and systemd are what Switchyard drives; openssl makes test certificates; wrk and hyperfine
+# load and time the demo and the benchmarks; git gives release ids their sha.
+SYSTEM_PACKAGES=(nginx systemd util-linux openssl wrk hyperfine git ca-certificates)
+
+missing=()
+for package in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if ((${#missing[@]} > 0)); then
+  echo "bootstrap: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v pnpm >/dev/null || [[ $(pnpm --version) != 10.* ]]; then
+  echo "bootstrap: installing pnpm 10"
+  npm install -g --silent pnpm@10
+fi
+
+export TURBO_TELEMETRY_DISABLED=1
+pnpm install --frozen-lockfile --reporter=silent
+echo "bootstrap: ready ($(nginx -v 2>&1 | sed 's/.*version: //'), node $(node --version), pnpm $(pnpm --version))"

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { type FileBody, projectWith, runScript } from './support/cli';
+
+const MARKER = 'sy-marker-7f3a9c-secret';
+const GOOD = {
+  $schema: './schema.json',
+  app: 'shop',
+  server: { type: 'local', root: '/srv' },
+  start: { command: ['node', 'server.js'] },
+  secrets: ['SESSION_SECRET'],
+};
+const withKey = (patch: Record<string, unknown>) => ({ ...GOOD, ...patch });
+
+interface Case {
+  name: string;
+  files: Record<string, FileBody>;
+  /** Each expected problem, as it follows "<file>: ". */
+  problems: string[];
+  env?: Record<string, string>;
+}
+
+const corpus: Case[] = [
+  // The file itself
+  { name: 'empty file', files: { 'production.json': '' }, problems: ['the file is empty; expected a JSON object'] },
+  { name: 'whitespace only', files: { 'production.json': '  \n\n' }, problems: ['the file is empty; expected a JSON object'] },
+  { name: 'trailing comma', files: { 'production.json': '{\n  "app": "shop",\n}' }, problems: [':3:1: invalid JSON'] },
+  { name: 'missing colon', files: { 'production.json': '{\n  "app" "shop"\n}' }, problems: [':2:9: invalid JSON'] },
+  { name: 'single quotes', files: { 'production.json': "{ 'app': 'shop' }" }, problems: [':1:3: invalid JSON'] },
+  { name: 'comment in JSON', files: { 'production.json': '{\n// hi\n"app": "shop"}' }, problems: [':2:1: invalid JSON'] },
+  { name: 'truncated file', files: { 'production.json': '{ "app": "sh' }, problems: ['invalid JSON'] },
+  { name: 'an array, not an object', files: { 'production.json': '[]' }, problems: ['expected a JSON object, got an array'] },
+  { name: 'a string, not an object', files: { 'production.json': '"production"' }, problems: ['expected a JSON object, got a string'] },
+  { name: 'null', files: { 'production.json': 'null' }, problems: ['expected a JSON object, got null'] },
+  { name: 'a directory instead of a file', files: { 'production.json': { directory: true } }, problems: ['is a directory, expected a JSON file'] },
+  { name: 'huge file', files: { 'production.json': `{"app": "${'a'.repeat(1_100_000)}"}` }, problems: ['bytes, expected at most 1048576'] },
+  { name: 'bad base file', files: { 'base.json': '{ "app": ', 'production.json': GOOD }, problems: ['invalid JSON'] },
+  // Missing required keys
+  { name: 'missing app', files: { 'production.json': withKey({ app: undefined }) }, problems: ['app: is required'] },
+  { name: 'missing server', files: { 'production.json': withKey({ server: undefined }) }, problems: ['server: is required (expected "type": "local" or "ssh")'] },
+  { name: 'missing server root', files: { 'production.json': withKey({ server: { type: 'local' } }) }, problems: ['server.root: is required'] },
+  { name: 'missing start', files: { 'production.json': withKey({ start: undefined }) }, problems: ['start: is required (expected an object)'] },
+  { name: 'missing start command', files: { 'production.json': withKey({ start: {} }) }, problems: ['start.command: is required'] },
+  { name: 'missing ssh host', files: { 'production.json': withKey({ server: { type: 'ssh', root: '/srv' } }) }, problems: ['server.host: is required (expected a host name or IP address)'] },
+  // Wrong types at every level
+  { name: 'app is a number', files: { 'production.json': withKey({ app: 42 }) }, problems: ['app: expected 2–32 lowercase letters, digits or "-", starting with a letter'] },
+  { name: 'server is a string', files: { 'production.json': withKey({ server: 'localhost' }) }, problems: ['server: expected "type": "local" or "ssh"'] },
+  { name: 'health timeout as text', files: { 'production.json': withKey({ health: { timeoutMs: '30s' } }) }, problems: ['health.timeoutMs: expected a number of milliseconds, got a string'] },
+  { name: 'negative interval', files: { 'production.json': withKey({ health: { intervalMs: -5 } }) }, problems: ['health.intervalMs: expected a number of milliseconds, 0 or more'] },
+  { name: 'fractional port', files: { 'production.json': withKey({ nginx: { listen: { port: 80.5 } } }) }, problems: ['nginx.listen.port: expected a whole TCP port number'] },
+  { name: 'port out of range', files: { 'production.json': withKey({ nginx: { listen: { port: 70000 } } }) }, problems: ['nginx.listen.port: expected a TCP port from 1 to 65535'] },
+  { name: 'check status as text', files: { 'production.json': withKey({ health: { checks: [{ name: 'db', path: '/db', expectStatus: 'ok' }] } }) }, problems: ['health.checks[0].expectStatus: expected an HTTP status code, got a string'] },
+  { name: 'command as a string', files: { 'production.json': withKey({ start: { command: 'node server.js' } }) }, problems: ['start.command: expected a command as an array of arguments'] },
+  { name: 'keepOldWarm as text', files: { 'production.json': withKey({ keepOldWarm: 'yes' }) }, problems: ['keepOldWarm: expected true or false, got a string'] },
+  { name: 'keep too small', files: { 'production.json': withKey({ keep: 1 }) }, problems: ['keep: expected at least 2'] },
+  { name: 'modules not an array', files: { 'production.json': withKey({ modules: 'web' }) }, problems: ['modules: expected an array, got a string'] },
+  { name: 'listen type unknown', files: { 'production.json': withKey({ start: { command: ['node'], listen: { type: 'pipe' } } }) }, problems: ['start.listen.type: expected "type": "socket" or "port"'] },
+  { name: 'same port for both colours', files: { 'production.json': withKey({ start: { command: ['node'], listen: { type: 'port', blue: 3000, green: 3000 } } }) }, problems: ['start.listen: expected different ports for blue and green'] },
+  { name: 'nginx mode unknown', files: { 'production.json': withKey({ nginx: { mode: 'docker' } }) }, problems: ['nginx.mode: expected "private" or "system"'] },
+  { name: 'relative deploy root', files: { 'production.json': withKey({ server: { type: 'local', root: 'srv' } }) }, problems: ['server.root: expected an absolute path'] },
+  { name: 'huge value', files: { 'production.json': withKey({ app: 'a'.repeat(100_000) }) }, problems: ['app: expected 2–32 lowercase letters'] },
+  // Unknown keys
+  { name: 'unknown top-level key', files: { 'production.json': withKey({ helth: {} }) }, problems: ['helth: unknown key; did you mean "health"?'] },
+  { name: 'unknown nested key', files: { 'production.json': withKey({ nginx: { drainMS: 5 } }) }, problems: ['nginx.drainMS: unknown key; did you mean "drainMs"?'] },
+  { name: 'unknown key without a near match', files: { 'production.json': withKey({ systemd: { zzzzzzzz: 1 } }) }, problems: ['systemd.zzzzzzzz: unknown key; expected one of: user, hardening, stopTimeoutSec'] },
+  { name: 'unknown key in an array item', files: { 'production.json': withKey({ health: { checks: [{ name: 'db', path: '/db', expect: 200 }] } }) }, problems: ['health.checks[0].expect: unknown key; did you mean "expectStatus"?'] },
+  { name: 'a secret value pasted into JSON', files: { 'production.json': withKey({ password: MARKER }) }, problems: ['password: unknown key'] },
+  // Modules
+  { name: 'unknown module', files: { 'production.json': withKey({ modules: ['web', 'blog'] }) }, problems: ['modules[1]: expected one of web, api, admin, worker'] },
+  { name: 'module typo', files: { 'production.json': withKey({ modules: ['wrokers', 'api'] }) }, problems: ['modules[0]: expected one of web, api, admin, worker'] },
+  { name: 'module twice', files: { 'production.json': withKey({ modules: ['web', 'web'] }) }, problems: ['modules: expected each module once'] },
+  { name: 'worker without a command', files: { 'production.json': withKey({ modules: ['worker'] }) }, problems: ['start.worker: expected a command, because the worker module is enabled'] },
+  // Secrets
+  { name: 'missing secret', files: { 'production.json': withKey({ secrets: ['SESSION_SECRET', 'DATABASE_URL'] }) }, problems: ['secrets.DATABASE_URL: required secret is not set (looked in the process environment'] },
+  { name: 'secret name not an env name', files: { 'production.json': withKey({ secrets: ['database-url'] }) }, problems: ['secrets[0]: expected an environment variable name'] },
+  { name: 'secret referenced but not declared', files: { 'production.json': withKey({ nginx: { staging: { header: 'X-Next', basicAuth: { user: 'team', passwordSecret: 'STAGING_PASSWORD' } } } }) }, problems: ['nginx.staging.basicAuth.passwordSecret: names secret STAGING_PASSWORD, which is not listed in "secrets"'] },
+  { name: 'secret also in plain env', files: { 'production.json': withKey({ env: { SESSION_SECRET: 'x' } }) }, problems: ['env.SESSION_SECRET: is also a secret; secrets never go in JSON'] },
+  { name: 'unprotected staging route', files: { 'production.json': withKey({ nginx: { staging: { header: 'X-Next' } } }) }, problems: ['nginx.staging: expected the staging route to be protected by "allow" or "basicAuth"'] },
+  // Several problems at once
+  {
+    name: 'several problems, all reported',
+    files: { 'production.json': withKey({ keep: 'x', nginx: { listen: { port: 0 } }, modules: ['blog'], helth: 1 }) },
+    problems: ['nginx.listen.port: expected a TCP port from 1 to 65535', 'modules[0]: expected one of', 'keep: expected a number of releases, got a string', 'helth: unknown key'],
+  },
+];
+
+describe('a malformed config, through the real command line', () => {
+  it('has a corpus of at least 40 cases', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(40);
+  });
+
+  describe.concurrent.each(corpus)('$name', ({ files, problems, env }) => {
+    it('exits 2 with one line per problem, naming the file and key, no stack, no secret', async () => {
+      const root = projectWith(files);
+      const result = await runScript('config-print.ts', ['--env', 'production', '--config-dir', `${root}/config`], {
+        env: { SESSION_SECRET: MARKER, ...env },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trimEnd().split('\n').filter((line) => !line.startsWith('warning: '));
+      expect(lines).toHaveLength(problems.length);
+      for (const line of lines) expect(line).toMatch(new RegExp(`^${root}/config/(production|base)\\.json`));
+      for (const problem of problems) expect(lines.some((line) => line.includes(problem)), `${problem}\n${lines.join('\n')}`).toBe(true);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr + result.stdout).not.toContain(MARKER);
+    });
+  });
+});

@@ -1,0 +1,38 @@
+import { type AuditStep } from '@switchyard/host';
+import { diffText } from '@switchyard/templates';
+import type { Step } from './actions';
+import { runAction, type StepContext } from './handlers';
+
+/** Runs the steps in order, one line as each starts and its duration as it ends; stops at the first failure. */
+export async function executeSteps(ctx: StepContext, steps: readonly Step[], done: AuditStep[]): Promise<void> {
+  for (const step of steps) {
+    ctx.out.emit({ type: 'step-start', step: step.name });
+    const started = performance.now();
+    let outcome: 'ok' | 'failed' = 'failed';
+    try {
+      await runAction(ctx, step.action);
+      outcome = 'ok';
+    } finally {
+      const durationMs = Math.round(performance.now() - started);
+      done.push({ name: step.name, durationMs, outcome });
+      ctx.out.emit({ type: 'step-end', step: step.name, durationMs, outcome });
+    }
+  }
+}
+
+/** --dry-run: the plan, and the diff of every file it would write; reads, never writes. */
+export async function showPlan(ctx: StepContext, steps: readonly Step[]): Promise<void> {
+  ctx.out.emit({ type: 'plan', steps: steps.map((step) => step.name) });
+  for (const step of steps) {
+    const files =
+      step.action.kind === 'write-files' ? step.action.files : step.action.kind === 'switch-reload' ? [step.action.liveConf] : [];
+    for (const file of files) {
+      const current = (await ctx.host.readFile(file.path)) ?? null;
+      if (current === file.content) continue;
+      // A file only its owner may read holds secrets: say that it changes, never how.
+      const secret = (file.mode & 0o077) === 0;
+      const diff = secret ? `~ ${file.path} (holds secrets: contents not shown)` : diffText(file.path, current, file.content);
+      ctx.out.emit({ type: 'diff', path: file.path, diff });
+    }
+  }
+}

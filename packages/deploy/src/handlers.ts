@@ -1,0 +1,180 @@
+import { dirname, basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkDeployRoot, httpGet, type SystemdDriver, writeState } from '@switchyard/host';
+import { type Color, otherColor, renderLiveColor, type RenderedFile } from '@switchyard/templates';
+import type { Action } from './actions';
+import { DeployFailed } from './errors';
+import { colorEndpoint, failingCheck } from './health';
+import type { Reporter } from './reporter';
+import type { Runtime } from './runtime';
+
+const MIN_FREE_BYTES = 64 * 1024 * 1024;
+const LOG_LINES = 20;
+const OLD_WORKERS_TIMEOUT_MS = 10_000;
+const CONFIRM_TIMEOUT_MS = 3_000;
+
+export interface StepContext extends Runtime {
+  out: Reporter;
+}
+
+type Handler<K extends Action['kind']> = (ctx: StepContext, action: Extract<Action, { kind: K }>) => Promise<void>;
+type Handlers = { [K in Action['kind']]: Handler<K> };
+
+const isSystemd = (ctx: StepContext): ctx is StepContext & { processes: SystemdDriver } => ctx.processes.kind === 'systemd';
+const NGINX_FILES = (ctx: StepContext) =>
+  new Set([ctx.layout.siteConf, ctx.layout.liveConf, ctx.layout.privateNginxConf, ctx.layout.htpasswd, ctx.layout.maintenancePage]);
+
+/** Writes files whose content differs; returns what was there before, to put back on failure. */
+async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): Promise<Map<string, string | undefined>> {
+  const previous = new Map<string, string | undefined>();
+  for (const file of files) {
+    const current = await ctx.host.readFile(file.path);
+    if (current === file.content) continue;
+    previous.set(file.path, current);
+    await ctx.host.mkdirp(dirname(file.path));
+    await ctx.host.writeFileAtomic(file.path, file.content, file.mode);
+  }
+  return previous;
+}
+
+async function restore(ctx: StepContext, previous: Map<string, string | undefined>): Promise<void> {
+  for (const [path, content] of previous)
+    if (content === undefined) await ctx.host.remove(path);
+    else await ctx.host.writeFileAtomic(path, content, 0o644);
+}
+
+/** nginx -t on what was just written; on rejection the old files go back and nothing is reloaded. */
+async function testNginxOrRestore(ctx: StepContext, previous: Map<string, string | undefined>): Promise<void> {
+  const tested = await ctx.nginx.test();
+  if (tested.ok) return;
+  await restore(ctx, previous);
+  throw new DeployFailed(`nginx rejected the rendered configuration; nothing was reloaded and traffic is unchanged:\n${tested.message}`);
+}
+
+async function failWithLogs(ctx: StepContext, color: Color, stop: boolean, reason: string): Promise<never> {
+  ctx.out.emit({ type: 'logs', source: `${color}'s log`, lines: await ctx.processes.lastLogLines(color, LOG_LINES) });
+  if (stop) await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+  throw new DeployFailed(`${color} failed its health gate: ${reason}. ${stop ? `${color} was stopped; ` : ''}traffic is unchanged`);
+}
+
+const handlers: Handlers = {
+  async preflight(ctx) {
+    await checkDeployRoot(ctx.host, ctx.layout.appRoot, MIN_FREE_BYTES);
+    for (const dir of [ctx.layout.releasesDir, ctx.layout.colorsDir, ctx.layout.nginxDir, ctx.layout.logDir, ctx.layout.systemdDir])
+      await ctx.host.mkdirp(dir, 0o755);
+    await ctx.host.mkdirp(ctx.layout.sharedDir, 0o700);
+    await ctx.host.mkdirp(ctx.layout.runDir, 0o755);
+  },
+
+  async 'ship-release'(ctx, { releaseId, source }) {
+    const dir = ctx.layout.release(releaseId);
+    // A directory left by a crashed attempt is redone from scratch: releases are never patched.
+    await ctx.host.remove(dir);
+    await ctx.host.mkdirp(dir, 0o755);
+    await ctx.host.run(['rsync', '-a', '--exclude', 'node_modules', '--exclude', '.git', `${source}/`, `${dir}/`]);
+  },
+
+  async install(ctx, { releaseId, reuseFrom }) {
+    const dir = ctx.layout.release(releaseId);
+    const previousModules = reuseFrom ? `${ctx.layout.release(reuseFrom)}/node_modules` : undefined;
+    if (previousModules && (await ctx.host.exists(previousModules))) {
+      // Hard links: instant, no extra space, and the old release's files stay untouched.
+      await ctx.host.run(['cp', '-al', previousModules, `${dir}/node_modules`]);
+    } else if (!reuseFrom) {
+      await ctx.host.run(ctx.config.build.install, { cwd: dir, timeoutMs: 600_000 });
+    }
+    if (ctx.config.build.build) await ctx.host.run(ctx.config.build.build, { cwd: dir, timeoutMs: 600_000 });
+  },
+
+  async 'link-color'(ctx, { color, releaseId }) {
+    await ctx.host.symlinkAtomic(`../releases/${releaseId}`, ctx.layout.colorLink(color));
+  },
+
+  async 'write-files'(ctx, { files }) {
+    const previous = await writeChanged(ctx, files);
+    const units = files.filter((file) => dirname(file.path) === ctx.layout.systemdDir);
+    if (isSystemd(ctx)) await ctx.processes.installUnits(units.map((file) => ({ name: basename(file.path), content: file.content })));
+    const nginxFiles = NGINX_FILES(ctx);
+    const nginxChanged = [...previous.keys()].some((path) => nginxFiles.has(path));
+    if (await ctx.nginx.isRunning()) {
+      if (!nginxChanged) return;
+      await testNginxOrRestore(ctx, previous);
+      await ctx.nginx.reload();
+    } else {
+      await testNginxOrRestore(ctx, previous);
+      await ctx.nginx.ensureRunning();
+    }
+  },
+
+  async 'start-color'(ctx, { color, restart }) {
+    if (restart) await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+    await ctx.processes.start(color);
+  },
+
+  async 'health-gate'(ctx, { color, stopOnFailure }) {
+    const { timeoutMs, intervalMs } = ctx.config.health;
+    const target = colorEndpoint(ctx.config, ctx.layout, color);
+    const deadline = Date.now() + timeoutMs;
+    let failure: string | undefined = 'not checked yet';
+    while (Date.now() < deadline) {
+      failure = await failingCheck(ctx.config, target);
+      if (!failure) return;
+      if (!(await ctx.processes.isActive(color))) return failWithLogs(ctx, color, stopOnFailure, `the process exited (${failure})`);
+      await sleep(intervalMs);
+    }
+    return failWithLogs(ctx, color, stopOnFailure, `${failure} after ${timeoutMs} ms`);
+  },
+
+  async 'switch-socket'(ctx, { live }) {
+    // Each rename is atomic: nginx's next connect() follows the new link; no reload, no worker turnover.
+    await ctx.host.symlinkAtomic(basename(ctx.layout.socket(live)), ctx.layout.liveSocket);
+    await ctx.host.symlinkAtomic(basename(ctx.layout.socket(otherColor(live))), ctx.layout.idleSocket);
+    await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor({ live }), 0o644);
+  },
+
+  async 'switch-reload'(ctx, { live, liveConf }) {
+    const previous = await writeChanged(ctx, [liveConf]);
+    await testNginxOrRestore(ctx, previous);
+    const oldWorkers = await ctx.nginx.oldWorkerPids();
+    await ctx.nginx.reload();
+    // Old workers keep accepting for ~100 ms after a reload: the old colour must outlive them.
+    const lingering = await ctx.nginx.waitForWorkersToExit(oldWorkers, OLD_WORKERS_TIMEOUT_MS);
+    if (lingering.length > 0) ctx.out.emit({ type: 'note', message: `${lingering.length} old nginx worker(s) still finishing long requests` });
+    await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor(live), 0o644);
+  },
+
+  async confirm(ctx, { expected }) {
+    const { address, port } = ctx.config.nginx.listen;
+    const target = { address: address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address, port };
+    const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
+    let seen = '';
+    while (Date.now() < deadline) {
+      const answer = await httpGet(target, '/__switchyard/color', { timeoutMs: 1000, hostHeader: ctx.config.nginx.serverNames[0] });
+      seen = answer.reached ? `${answer.status} ${answer.body.trim()}` : answer.error;
+      if (answer.reached && answer.status === 200 && answer.body === expected) {
+        const health = await httpGet(target, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs, hostHeader: ctx.config.nginx.serverNames[0] });
+        if (health.reached && health.status === ctx.config.health.expectStatus) return;
+        seen = health.reached ? `${ctx.config.health.path} answered ${health.status}` : health.error;
+      }
+      await sleep(50);
+    }
+    throw new DeployFailed(`nginx does not confirm the switch: expected "${expected.trim()}", got "${seen}"`);
+  },
+
+  async drain(ctx, { color, graceMs }) {
+    await sleep(graceMs);
+    await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+  },
+
+  async 'record-state'(ctx, { state }) {
+    await writeState(ctx.host, ctx.layout.stateFile, state);
+  },
+
+  async prune(ctx, { releaseIds }) {
+    for (const id of releaseIds) await ctx.host.remove(ctx.layout.release(id));
+  },
+};
+
+export function runAction(ctx: StepContext, action: Action): Promise<void> {
+  return (handlers[action.kind] as Handler<Action['kind']>)(ctx, action);
+}

@@ -1,0 +1,12 @@
+import { randomBytes } from 'node:crypto';
+
+/** "20261122T003512Z-1a2b3c4": sorts by time, names the code. */
+export function releaseIdFor(now: Date, sha: string): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${sha.slice(0, 7)}`;
+}
+
+/** Ties together every output event and the audit line of one command. */
+export function newDeployId(): string {
+  return randomBytes(6).toString('hex');
+}

@@ -1,0 +1,10 @@
+export type { Action, Step } from './actions';
+export type { Facts } from './facts';
+export { DeployFailed } from './errors';
+export { newDeployId, releaseIdFor } from './ids';
+export { planDeploy, releasesToPrune, type DeployInput } from './plan-deploy';
+export { planSwitch, type SwitchInput } from './plan-switch';
+export { planRollback, rollbackRelease } from './plan-rollback';
+export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, type DeployOptions, type SwitchOptions } from './commands';
+export { readStatus, formatStatus, publicUrl, type Status, type ColorStatus } from './status';
+export { textReporter, jsonReporter, type Reporter, type DeployEvent } from './reporter';

@@ -1,0 +1,78 @@
+import type { Config } from '@switchyard/config';
+import { otherColor } from '@switchyard/templates';
+import type { Step } from './actions';
+import { DeployFailed } from './errors';
+import type { Facts } from './facts';
+import { drainSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
+import { colorRunning, releasesPruned, withRelease } from './state-changes';
+
+export interface DeployInput {
+  deployId: string;
+  releaseId: string;
+  sha: string;
+  /** Directory the release is shipped from. */
+  source: string;
+  /** Hash of the source's lockfile, or null when it has none. */
+  lockfileHash: string | null;
+  /** false (--no-switch): stop after the health gate, so a person can try the staging route. */
+  switch: boolean;
+}
+
+export interface Plan {
+  steps: Step[];
+  /** The colour this command brings up or moves traffic to. */
+  target: string;
+}
+
+/** Releases to delete: beyond `keep`, oldest first, never one a colour still points at. */
+export function releasesToPrune(config: Config, facts: Facts, newRelease: string): string[] {
+  const all = [...new Set([...facts.releases, newRelease])].sort();
+  const inUse = new Set([facts.releaseOf.blue, facts.releaseOf.green, newRelease]);
+  const excess = all.length - config.keep;
+  return excess > 0 ? all.slice(0, excess).filter((id) => !inUse.has(id)) : [];
+}
+
+/** Ship, install, start the idle colour, gate it, switch, drain the old one, record, prune. */
+export function planDeploy(config: Config, facts: Facts, input: DeployInput): Plan {
+  if (facts.state.canary)
+    throw new DeployFailed(
+      `a canary is in progress (${facts.state.canary.percent}% to ${facts.state.canary.color}); finish it with \`pnpm switch --weight 100\` or cancel it with \`pnpm switch --weight 0\` first`,
+    );
+  const live = facts.live;
+  const target = live ? otherColor(live) : 'blue';
+  const previous = [...facts.state.releases].reverse().find((r) => facts.releases.includes(r.id) && r.id !== input.releaseId);
+  const reuseFrom = input.lockfileHash !== null && previous?.lockfileHash === input.lockfileHash ? previous.id : null;
+
+  let state = withRelease(facts.state, { id: input.releaseId, sha: input.sha, createdAt: facts.now, lockfileHash: input.lockfileHash });
+  state = colorRunning(state, target, { releaseId: input.releaseId, sha: input.sha, startedAt: facts.now });
+  const steps: Step[] = [
+    { name: 'Check the deploy root', action: { kind: 'preflight' } },
+    { name: `Ship release ${input.releaseId}`, action: { kind: 'ship-release', releaseId: input.releaseId, source: input.source } },
+    {
+      name: reuseFrom ? `Install (lockfile unchanged: reuse ${reuseFrom})` : 'Install dependencies',
+      action: { kind: 'install', releaseId: input.releaseId, reuseFrom },
+    },
+    { name: `Link ${target} to ${input.releaseId}`, action: { kind: 'link-color', color: target, releaseId: input.releaseId } },
+    writeFilesStep(config, { live: live ?? target }, releasesOf(facts, { [target]: input.releaseId })),
+    { name: `Start ${target}`, action: { kind: 'start-color', color: target, restart: facts.running[target] } },
+    { name: `Health gate ${target}`, action: { kind: 'health-gate', color: target, stopOnFailure: true } },
+  ];
+  if (!input.switch) {
+    steps.push({ name: 'Record state', action: { kind: 'record-state', state } });
+    return { steps, target };
+  }
+  const switching = switchSteps(config, { ...facts, releaseOf: { ...facts.releaseOf, [target]: input.releaseId } }, state, { live: target }, input.deployId);
+  steps.push(...switching.steps);
+  state = switching.state;
+  if (live && facts.running[live]) {
+    const draining = drainSteps(config, state, live);
+    steps.push(...draining.steps);
+    state = draining.state;
+  }
+  const prune = releasesToPrune(config, facts, input.releaseId);
+  if (prune.length > 0) {
+    steps.push({ name: `Prune ${prune.length} old release(s)`, action: { kind: 'prune', releaseIds: prune } });
+    steps.push({ name: 'Record state', action: { kind: 'record-state', state: releasesPruned(state, prune) } });
+  }
+  return { steps, target };
+}

@@ -1,0 +1,45 @@
+import type { Config } from '@switchyard/config';
+import { otherColor } from '@switchyard/templates';
+import type { Step } from './actions';
+import { DeployFailed } from './errors';
+import type { Facts } from './facts';
+import { drainSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
+import { colorRunning } from './state-changes';
+
+/** The release to go back to: the idle colour's, else the one deployed before the live one. */
+export function rollbackRelease(facts: Facts): string | undefined {
+  if (!facts.live) return undefined;
+  const liveRelease = facts.releaseOf[facts.live];
+  const idleRelease = facts.releaseOf[otherColor(facts.live)];
+  if (idleRelease && idleRelease !== liveRelease && facts.releases.includes(idleRelease)) return idleRelease;
+  const older = facts.releases.filter((id) => liveRelease !== null && id < liveRelease);
+  return older.at(-1);
+}
+
+/** Back to the previous release: instantly when its colour is still warm, else start, gate and switch. */
+export function planRollback(config: Config, facts: Facts, deployId: string): Step[] {
+  const live = facts.live;
+  if (!live) throw new DeployFailed('nothing is live yet; there is nothing to roll back');
+  if (facts.state.canary) throw new DeployFailed('a canary is in progress; cancel it with `pnpm switch --weight 0` instead');
+  const release = rollbackRelease(facts);
+  if (!release) throw new DeployFailed('no earlier release is on the server to roll back to');
+  const idle = otherColor(live);
+  const warm = facts.running[idle] && facts.releaseOf[idle] === release;
+
+  const steps: Step[] = [];
+  let state = facts.state;
+  if (!warm) {
+    const sha = facts.state.releases.find((r) => r.id === release)?.sha ?? '0000';
+    state = colorRunning(state, idle, { releaseId: release, sha, startedAt: facts.now });
+    steps.push(
+      { name: `Link ${idle} to ${release}`, action: { kind: 'link-color', color: idle, releaseId: release } },
+      writeFilesStep(config, { live }, releasesOf(facts, { [idle]: release })),
+      { name: `Start ${idle}`, action: { kind: 'start-color', color: idle, restart: facts.running[idle] } },
+    );
+  }
+  steps.push({ name: `Health gate ${idle}`, action: { kind: 'health-gate', color: idle, stopOnFailure: !warm } });
+  const switching = switchSteps(config, { ...facts, releaseOf: { ...facts.releaseOf, [idle]: release } }, state, { live: idle }, deployId);
+  steps.push(...switching.steps);
+  steps.push(...drainSteps(config, switching.state, live).steps);
+  return steps;
+}

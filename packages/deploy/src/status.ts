@@ -1,0 +1,86 @@
+import type { Config } from '@switchyard/config';
+import { type AuditEntry, readAudit } from '@switchyard/host';
+import { type Color, COLORS } from '@switchyard/templates';
+import { colorEndpoint, failingCheck } from './health';
+import { observe } from './observe';
+import { openRuntime } from './runtime';
+
+export interface ColorStatus {
+  color: Color;
+  live: boolean;
+  releaseId: string | null;
+  sha: string | null;
+  running: boolean;
+  /** "healthy", the failing check, or "stopped". */
+  health: string;
+  uptimeSeconds: number | null;
+}
+
+export interface Status {
+  app: string;
+  environment: string;
+  url: string;
+  live: Color | null;
+  canary: { color: Color; percent: number } | null;
+  switchMode: 'socket rename (no reload)' | 'nginx reload';
+  colors: ColorStatus[];
+  lastDeploys: AuditEntry[];
+}
+
+export function publicUrl(config: Config): string {
+  const name = config.nginx.serverNames[0] ?? 'localhost';
+  if (config.nginx.tls) return `https://${name}${config.nginx.tls.port === 443 ? '' : `:${config.nginx.tls.port}`}`;
+  return `http://${name}${config.nginx.listen.port === 80 ? '' : `:${config.nginx.listen.port}`}`;
+}
+
+/** Reads the server's state and asks each running colour for its health; changes nothing. */
+export async function readStatus(config: Config, now = new Date()): Promise<Status> {
+  const rt = await openRuntime(config);
+  const facts = await observe(rt, now);
+  const colors: ColorStatus[] = [];
+  for (const color of COLORS) {
+    const record = facts.state.colors[color];
+    const running = facts.running[color];
+    const failure = running ? await failingCheck(config, colorEndpoint(config, rt.layout, color)) : undefined;
+    const releaseId = facts.releaseOf[color];
+    colors.push({
+      color,
+      live: facts.live === color,
+      releaseId,
+      sha: facts.state.releases.find((r) => r.id === releaseId)?.sha ?? null,
+      running,
+      health: running ? (failure ?? 'healthy') : 'stopped',
+      uptimeSeconds: running && record ? Math.max(0, Math.round((now.getTime() - Date.parse(record.startedAt)) / 1000)) : null,
+    });
+  }
+  const canary = facts.state.canary ?? null;
+  return {
+    app: config.app,
+    environment: config.environment,
+    url: publicUrl(config),
+    live: facts.live,
+    canary,
+    switchMode: config.start.listen.type === 'socket' && !canary ? 'socket rename (no reload)' : 'nginx reload',
+    colors,
+    lastDeploys: await readAudit(rt.host, rt.layout.auditLog, 5),
+  };
+}
+
+const duration = (seconds: number) =>
+  seconds >= 3600 ? `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m` : seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`;
+
+export function formatStatus(status: Status): string[] {
+  const lines = [
+    `${status.app} (${status.environment}) — ${status.url}`,
+    `live: ${status.live ?? 'nothing deployed'}${status.canary ? `, canary ${status.canary.percent}% to ${status.canary.color}` : ''}`,
+    `switch: ${status.switchMode}`,
+  ];
+  for (const c of status.colors)
+    lines.push(
+      `  ${c.color.padEnd(6)} ${(c.releaseId ?? '-').padEnd(26)} ${(c.sha?.slice(0, 7) ?? '-').padEnd(8)} ${c.health}${c.uptimeSeconds !== null ? `, up ${duration(c.uptimeSeconds)}` : ''}${c.live ? '  ← live' : ''}`,
+    );
+  if (status.lastDeploys.length > 0) lines.push('last commands:');
+  for (const d of status.lastDeploys)
+    lines.push(`  ${d.at}  ${d.command.padEnd(8)} ${d.outcome.padEnd(7)} ${(d.durationMs / 1000).toFixed(1)} s  ${d.user}  ${d.releaseId ?? ''}`);
+  return lines;
+}

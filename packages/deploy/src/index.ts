@@ -8,3 +8,4 @@ export { planRollback, rollbackRelease } from './plan-rollback';
 export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, type DeployOptions, type SwitchOptions } from './commands';
 export { readStatus, formatStatus, publicUrl, type Status, type ColorStatus } from './status';
 export { textReporter, jsonReporter, type Reporter, type DeployEvent } from './reporter';
+export { stopEverything } from './down';

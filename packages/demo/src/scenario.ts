@@ -1,0 +1,141 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRelease } from '@switchyard/catalog-app/make-release.mjs';
+import { type Config, ConfigError, loadConfig } from '@switchyard/config';
+import {
+  type CommandOptions,
+  DeployFailed,
+  deployCommand,
+  newDeployId,
+  releaseIdFor,
+  rollbackCommand,
+  switchCommand,
+  textReporter,
+} from '@switchyard/deploy';
+import { CANARY_COOKIE } from '@switchyard/templates';
+import { writeDemoConfig } from './demo-config';
+import { sampleColors } from './probe';
+import { formatTable } from './table';
+import { teardown } from './teardown';
+import { failedRequests, type LoadResult, startLoad } from './wrk';
+
+export interface DemoOptions {
+  projectConfigDir: string;
+  root: string;
+  port: number;
+  print: (line: string) => void;
+  /** Leave the app and nginx running at the end. */
+  keep: boolean;
+}
+
+interface Timed {
+  step: string;
+  seconds: number;
+  outcome: string;
+}
+
+const LOAD_LIMIT_SEC = 180;
+/** The canary step and the switch that ends it are the only steps that reload nginx. */
+const RELOADS = 2;
+
+/**
+ * The whole story on one machine, under load: deploy v1, then with GET and POST load running,
+ * deploy v2 beside it, a 10% canary, the switch, a rollback, the switch again, and a broken v3
+ * that the health gate refuses. Returns whether every request succeeded.
+ */
+export async function runDemo(options: DemoOptions): Promise<boolean> {
+  const { print, root, port } = options;
+  await teardown(root);
+  rmSync(root, { recursive: true, force: true });
+  const versions = {
+    v1: await makeRelease({ version: '1.0.0', destDir: join(root, 'src/v1') }),
+    v2: await makeRelease({ version: '2.0.0', destDir: join(root, 'src/v2') }),
+    v3: await makeRelease({ version: '3.0.0', destDir: join(root, 'src/v3'), broken: true }),
+  };
+  const configDir = writeDemoConfig({ projectConfigDir: options.projectConfigDir, root, port, source: versions.v1 });
+  const { config, errors } = loadConfig({ environment: 'local', configDir });
+  if (!config) throw new ConfigError(errors);
+
+  const timeline: Timed[] = [];
+  const indent = (line: string) => print(`    ${line}`);
+  const common = (): CommandOptions => ({ config, out: textReporter(indent), deployId: newDeployId(), argv: ['demo'], dryRun: false });
+  const step = async (name: string, run: () => Promise<void>, expectFailure = false) => {
+    print(`\n▶ ${name}`);
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      await run();
+      if (expectFailure) outcome = 'NOT REFUSED';
+    } catch (error) {
+      if (!(expectFailure && error instanceof DeployFailed)) throw error;
+      indent(`refused, as it should be: ${error.message.split('\n')[0]}`);
+      outcome = 'refused (expected)';
+    }
+    timeline.push({ step: name, seconds: (performance.now() - started) / 1000, outcome });
+  };
+  const deploy = (source: string, doSwitch = true) => () =>
+    deployCommand({ ...common(), source, switch: doSwitch, releaseId: (sha) => releaseIdFor(new Date(), sha) });
+
+  await step('Deploy v1', deploy(versions.v1));
+  const url = `http://127.0.0.1:${port}`;
+  print(`\nLoad: GET ${url}/api/products (48 connections) and POST ${url}/api/orders (16 connections), until the end`);
+  const gets = startLoad({ url: `${url}/api/products`, method: 'GET', connections: 48, threads: 1, maxDurationSec: LOAD_LIMIT_SEC, randomCanaryCookie: CANARY_COOKIE });
+  const posts = startLoad({
+    url: `${url}/api/orders`,
+    method: 'POST',
+    body: JSON.stringify({ productId: 1, quantity: 1 }),
+    connections: 16,
+    threads: 1,
+    maxDurationSec: LOAD_LIMIT_SEC,
+  });
+  let results: [LoadResult, LoadResult] | undefined;
+  try {
+    await step('Deploy v2 beside v1 (--no-switch)', deploy(versions.v2, false));
+    await step('Canary: 10% of clients to v2', () => switchCommand({ ...common(), weight: 10 }));
+    const sample = await sampleColors(port, 400, CANARY_COOKIE);
+    indent(`400 fresh clients were served by: ${Object.entries(sample).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    await step('Switch: all traffic to v2', () => switchCommand({ ...common(), weight: 100 }));
+    await step('Roll back to v1 (still warm)', () => rollbackCommand(common()));
+    await step('Switch to v2 again', () => switchCommand({ ...common() }));
+    await step('Deploy broken v3: the health gate must refuse it', deploy(versions.v3), true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  } finally {
+    results = [await gets.stop(), await posts.stop()];
+  }
+  return report(options, config, timeline, results);
+}
+
+function report(options: DemoOptions, config: Config, timeline: Timed[], [gets, posts]: [LoadResult, LoadResult]): boolean {
+  const { print } = options;
+  print('\nSteps');
+  for (const line of formatTable(['step', 'seconds', 'outcome'], timeline.map((t) => [t.step, t.seconds.toFixed(2), t.outcome]))) print(`  ${line}`);
+  print('\nRequests under load');
+  const row = (name: string, r: LoadResult) => [
+    name,
+    r.requests,
+    Math.round(r.requests / r.durationSec),
+    r.non2xx,
+    r.socketErrors.connect,
+    r.socketErrors.read,
+    r.socketErrors.write,
+    r.socketErrors.timeout,
+    r.colors.blue ?? 0,
+    r.colors.green ?? 0,
+    r.latencyMs.p99.toFixed(1),
+  ];
+  const header = ['load', 'requests', 'req/s', 'non-2xx', 'connect err', 'read err', 'write err', 'timeouts', 'blue', 'green', 'p99 ms'];
+  for (const line of formatTable(header, [row('GET', gets), row('POST', posts)])) print(`  ${line}`);
+  const failed = failedRequests(gets) + failedRequests(posts);
+  const readErrors = gets.socketErrors.read + posts.socketErrors.read;
+  const refused = timeline.at(-1)?.outcome === 'refused (expected)';
+  print('');
+  print(failed === 0 ? '✓ 0 failed requests: no non-2xx answer, no connect, write or timeout error' : `✗ ${failed} failed requests`);
+  if (readErrors > 0)
+    print(
+      `  ${readErrors} read errors: client keep-alive connections closed by nginx's old workers during the ${RELOADS} reloads the canary needs (clients retry these; the socket switches, which never reload nginx, cause none)`,
+    );
+  if (!refused) print('✗ the broken release was not refused');
+  if (options.keep) print(`The app is still running at http://127.0.0.1:${options.port} (config in ${options.root}/config).`);
+  void config;
+  return failed === 0 && refused;
+}

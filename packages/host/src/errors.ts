@@ -1,0 +1,61 @@
+import { SwitchyardError } from '@switchyard/config';
+
+/** A command that had to succeed did not: exit code 1, traffic unchanged. */
+export class CommandError extends SwitchyardError {
+  constructor(
+    readonly argv: readonly string[],
+    readonly commandExitCode: number | null,
+    readonly stderr: string,
+  ) {
+    const how = commandExitCode === null ? 'was killed' : `exited with ${commandExitCode}`;
+    const detail = stderr.trim().split('\n').slice(-5).join('\n');
+    super(`${argv.join(' ')} ${how}${detail ? `:\n${detail}` : ''}`, 1);
+  }
+}
+
+/** A file operation failed; names the operation, the path and the system's reason. */
+export class HostFileError extends SwitchyardError {
+  constructor(
+    readonly operation: string,
+    readonly path: string,
+    readonly code: string | undefined,
+    reason: string,
+  ) {
+    super(`cannot ${operation} ${path}: ${reason}${code ? ` (${code})` : ''}`, 1);
+  }
+}
+
+/** Another command holds deploy.lock: exit code 3, naming who and since when. */
+export class LockedError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 3);
+  }
+}
+
+/** state.json exists but cannot be used; never guessed around, since it decides where traffic goes. */
+export class StateFileError extends SwitchyardError {
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`, 1);
+  }
+}
+
+/** The deploy root cannot take a release: unwritable, or not enough free space. */
+export class DeployRootError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
+/** A colour could not be started or stopped. */
+export class ProcessError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
+/** nginx rejected its configuration or could not be driven. */
+export class ProxyError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

@@ -1,0 +1,55 @@
+import type { HeldLock, LockOptions, LockRequest } from './lock';
+
+export interface RunOptions {
+  cwd?: string;
+  /** Added to the inherited environment (or the whole environment with inheritEnv: false). Secrets go here, never in argv. */
+  env?: Readonly<Record<string, string>>;
+  /** false: the command sees only `env` plus PATH, so the deployer's own variables do not reach an app. */
+  inheritEnv?: boolean;
+  input?: string;
+  timeoutMs?: number;
+  /** Return a failed result instead of throwing CommandError. */
+  nothrow?: boolean;
+}
+
+export interface RunResult {
+  ok: boolean;
+  /** null when the command was killed by a signal (including on timeout). */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Everything Switchyard does to a server goes through this interface: the local executor now,
+ * an SSH one later. Paths are paths on that server.
+ */
+export interface Host {
+  readonly name: string;
+  /** Runs argv[0] with the other elements as separate arguments; nothing is parsed by a shell. */
+  run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** The file's text, or undefined when it does not exist. */
+  readFile(path: string): Promise<string | undefined>;
+  /** true for anything at the path, a dangling symlink included. */
+  exists(path: string): Promise<boolean>;
+  mkdirp(path: string, mode?: number): Promise<void>;
+  /** Temp file in the same directory, fsync, rename: readers see the old or the new file, never a part. */
+  writeFileAtomic(path: string, content: string, mode?: number): Promise<void>;
+  /** One write with O_APPEND: concurrent appenders do not interleave within a line. */
+  appendFile(path: string, content: string, mode?: number): Promise<void>;
+  /** Temp symlink renamed over linkPath: one atomic rename, so there is no moment without the link. */
+  symlinkAtomic(target: string, linkPath: string): Promise<void>;
+  /** The link's target, or undefined when there is no symlink there. */
+  readlink(path: string): Promise<string | undefined>;
+  /** Removes a file, link or whole directory; nothing there is fine. */
+  remove(path: string): Promise<void>;
+  /** Entry names, sorted; [] when the directory does not exist. */
+  listDir(path: string): Promise<string[]>;
+  /** Bytes available to this user on the filesystem holding path. */
+  diskFree(path: string): Promise<number>;
+  /** Throws HostFileError unless a file can be created, written, synced and removed in dir. */
+  checkWritable(dir: string): Promise<void>;
+  /** Takes deploy.lock for as long as the returned lock is held (or this process lives). */
+  lock(path: string, request: LockRequest, options?: LockOptions): Promise<HeldLock>;
+}

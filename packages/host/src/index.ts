@@ -1,0 +1,26 @@
+export type { Host, RunOptions, RunResult } from './host';
+export { localHost } from './local-host';
+export { runCommand } from './run';
+export { acquireLock, type HeldLock, type LockHolder, type LockOptions, type LockRequest } from './lock';
+export {
+  readState,
+  writeState,
+  initialState,
+  stateSchema,
+  type DeployState,
+  type ReleaseRecord,
+  type SwitchRecord,
+  type SwitchMode,
+} from './state';
+export { appendAudit, readAudit, auditEntrySchema, type AuditEntry, type AuditStep } from './audit';
+export { checkDeployRoot } from './preflight';
+export { readEnvFiles } from './env-files';
+export { type ProcessIdentity, processIdentity, isRunning, waitForExit } from './proc';
+export type { ProcessDriver, StopOptions } from './process-driver';
+export { plainDriver, type PlainDriverOptions } from './plain-driver';
+export { systemdDriver, systemdIsPid1, type SystemdDriver, type SystemdDriverOptions, type UnitFile } from './systemd-driver';
+export { ensureUserManager, type UserManager } from './user-manager';
+export { chooseProcessDriver, type ChooseDriverOptions } from './choose-driver';
+export { httpGet, type ProbeTarget, type ProbeOptions, type ProbeResult } from './http-probe';
+export { nginxDriver, type NginxDriver, type NginxDriverOptions, type NginxTestResult } from './nginx-driver';
+export { CommandError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError } from './errors';

@@ -1,0 +1,130 @@
+import type { ServerLayout } from '@switchyard/templates';
+import { ProxyError } from './errors';
+import type { Host } from './host';
+import { type ProcessIdentity, processIdentity, waitForExit } from './proc';
+import { sleep } from './sleep';
+import { systemdIsPid1 } from './systemd-driver';
+
+export interface NginxDriverOptions {
+  host: Host;
+  /** private: Switchyard runs its own nginx under nginx/; system: the host's nginx. */
+  mode: 'private' | 'system';
+  layout: ServerLayout;
+  /** Default: nginx from PATH. */
+  binary?: string;
+  /** The system nginx's pid file (system mode); default /run/nginx.pid. */
+  systemPidFile?: string;
+}
+
+export type NginxTestResult = { ok: true } | { ok: false; message: string };
+
+export interface NginxDriver {
+  readonly mode: 'private' | 'system';
+  /** nginx -t: on failure, nginx's own message (file, line, what it did not accept). */
+  test(): Promise<NginxTestResult>;
+  /** Tests, then reloads gracefully; ProxyError with nginx's message when the config is rejected. */
+  reload(): Promise<void>;
+  isRunning(): Promise<boolean>;
+  /** Starts nginx when it is not running (after a test). */
+  ensureRunning(): Promise<void>;
+  /** The current workers: call before reload(), then wait for them after it. */
+  oldWorkerPids(): Promise<ProcessIdentity[]>;
+  /**
+   * After a reload the old workers keep accepting connections for ~100-130 ms; a colour stopped
+   * before they exit gets requests it can no longer answer. Returns the workers still running.
+   */
+  waitForWorkersToExit(workers: readonly ProcessIdentity[], timeoutMs: number): Promise<ProcessIdentity[]>;
+  /** Stops the private nginx (demo and tests); the system's nginx is not Switchyard's to stop. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export function nginxDriver(options: NginxDriverOptions): NginxDriver {
+  const { host, mode, layout } = options;
+  const binary = options.binary ?? 'nginx';
+  // -e: where nginx logs before it has read the config's error_log (the same file), not /var/log.
+  const args =
+    mode === 'private' ? [binary, '-p', `${layout.nginxDir}/`, '-c', layout.privateNginxConf, '-e', layout.nginxErrorLog] : [binary];
+  const pidFile = mode === 'private' ? layout.privateNginxPid : (options.systemPidFile ?? '/run/nginx.pid');
+
+  async function master(): Promise<ProcessIdentity | undefined> {
+    const pid = Number((await host.readFile(pidFile))?.trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    // A stale pid file can name a pid that now belongs to something else.
+    if ((await host.readFile(`/proc/${pid}/comm`))?.trim() !== 'nginx') return undefined;
+    return processIdentity(host, pid);
+  }
+
+  async function test(): Promise<NginxTestResult> {
+    if (mode === 'private') await host.mkdirp(layout.logDir);
+    const result = await host.run([...args, '-t', '-q'], { nothrow: true });
+    return result.ok ? { ok: true } : { ok: false, message: result.stderr.trim() || `nginx -t exited with ${result.exitCode}` };
+  }
+
+  async function mustPass(): Promise<void> {
+    const tested = await test();
+    if (!tested.ok) throw new ProxyError(`nginx rejected the configuration; nothing was reloaded:\n${tested.message}`);
+  }
+
+  async function mustRun(argv: string[], what: string): Promise<void> {
+    const result = await host.run(argv, { nothrow: true });
+    if (!result.ok) throw new ProxyError(`${what}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+  }
+
+  return {
+    mode,
+    test,
+
+    async reload() {
+      await mustPass();
+      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(['systemctl', 'reload', 'nginx'], 'systemctl reload nginx failed');
+      else await mustRun([...args, '-s', 'reload'], 'nginx -s reload failed');
+    },
+
+    async isRunning() {
+      return (await master()) !== undefined;
+    },
+
+    async ensureRunning() {
+      if (await master()) return;
+      await mustPass();
+      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(['systemctl', 'start', 'nginx'], 'systemctl start nginx failed');
+      else await mustRun(args, 'nginx did not start');
+      // The master writes its pid file after it daemonizes.
+      for (let i = 0; i < 100 && !(await master()); i++) await sleep(20);
+      if (!(await master())) throw new ProxyError(`nginx started but no master process is named in ${pidFile}`);
+    },
+
+    async oldWorkerPids() {
+      const m = await master();
+      if (!m) return [];
+      const children = await host.run(['ps', '--ppid', String(m.pid), '-o', 'pid=,args='], { nothrow: true });
+      const pids = children.stdout
+        .split('\n')
+        .filter((line) => line.includes('worker process'))
+        .map((line) => Number(line.trim().split(/\s+/)[0]));
+      const workers: ProcessIdentity[] = [];
+      for (const pid of pids) {
+        const id = await processIdentity(host, pid);
+        if (id) workers.push(id);
+      }
+      return workers;
+    },
+
+    waitForWorkersToExit(workers, timeoutMs) {
+      return waitForExit(host, workers, timeoutMs);
+    },
+
+    async stop(timeoutMs = 5_000) {
+      if (mode === 'system') throw new ProxyError("Switchyard does not stop the system's nginx");
+      const m = await master();
+      if (!m) return;
+      // A signal to the master rather than `nginx -s quit`, which reads the config first and so
+      // fails when the config on disk is broken.
+      await host.run(['kill', '-s', 'QUIT', String(m.pid)], { nothrow: true });
+      if ((await waitForExit(host, [m], timeoutMs)).length > 0) {
+        await host.run(['kill', '-s', 'KILL', String(m.pid)], { nothrow: true });
+        await waitForExit(host, [m], 2_000);
+      }
+    },
+  };
+}

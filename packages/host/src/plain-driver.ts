@@ -1,0 +1,96 @@
+import type { Color, ServerLayout } from '@switchyard/templates';
+import { join } from 'node:path';
+import { readEnvFiles } from './env-files';
+import { ProcessError } from './errors';
+import type { Host } from './host';
+import { type ProcessIdentity, isRunning, waitForExit } from './proc';
+import { type ProcessDriver, type StopOptions, tailFile } from './process-driver';
+
+export interface PlainDriverOptions {
+  host: Host;
+  layout: ServerLayout;
+  /** config.start.command */
+  command: readonly string[];
+  /** dotenv files giving the colour its environment, later ones winning: the shared env file, then the colour's own. */
+  envFiles(color: Color): string[];
+}
+
+// Runs as the new session's leader, then becomes the app by exec, so the pid and start time it
+// records are the app's own. Written to a temp file and renamed, so a reader never sees half a
+// line; recorded before exec, so even a deploy killed right after the start leaves the pid behind.
+// sh's own command name has no spaces, so field 22 of its stat line is its start time.
+const LAUNCHER = [
+  'pidfile=$1 log=$2',
+  'shift 2',
+  'start=$(cut -d" " -f22 /proc/$$/stat)',
+  'printf "%s %s\\n" "$$" "$start" > "$pidfile.tmp"',
+  'mv -f "$pidfile.tmp" "$pidfile"',
+  'exec "$@" </dev/null >>"$log" 2>&1',
+].join('\n');
+
+/** Detached processes for machines without systemd: pid file in run/, output in log/<color>.log. */
+export function plainDriver(options: PlainDriverOptions): ProcessDriver {
+  const { host, layout } = options;
+  const pidFile = (color: Color) => join(layout.runDir, `${color}.pid`);
+
+  async function running(color: Color): Promise<ProcessIdentity | undefined> {
+    const text = await host.readFile(pidFile(color));
+    const [pid, startTime] = (text ?? '').trim().split(' ');
+    if (!pid || !startTime || !/^\d+$/.test(pid)) return undefined;
+    const id = { pid: Number(pid), startTime };
+    return (await isRunning(host, id)) ? id : undefined;
+  }
+
+  async function signalGroup(pid: number, signal: 'TERM' | 'KILL'): Promise<void> {
+    // The app leads its own process group (setsid): children such as `npm start`'s node get it too,
+    // as systemd's default KillMode=control-group does.
+    await host.run(['kill', '-s', signal, '--', `-${pid}`], { nothrow: true });
+  }
+
+  return {
+    kind: 'plain',
+
+    async start(color) {
+      if (await running(color)) return;
+      const cwd = layout.colorLink(color);
+      if (!(await host.exists(cwd))) throw new ProcessError(`cannot start ${color}: ${cwd} does not exist (no release installed for it)`);
+      await host.mkdirp(layout.runDir);
+      await host.mkdirp(layout.logDir);
+      const env = await readEnvFiles(host, options.envFiles(color));
+      const result = await host.run(
+        ['setsid', '-f', 'sh', '-c', LAUNCHER, 'switchyard-launch', pidFile(color), layout.colorLog(color), ...options.command],
+        // The app sees its env files and PATH, not the deployer's environment.
+        { cwd, env, inheritEnv: false, nothrow: true },
+      );
+      const started = result.ok ? await running(color) : undefined;
+      if (!started) {
+        const log = (await tailFile(host, layout.colorLog(color), 20)).join('\n');
+        throw new ProcessError(`${color} exited as soon as it started${result.stderr ? `: ${result.stderr.trim()}` : ''}\n${log}`.trim());
+      }
+    },
+
+    async stop(color, { timeoutMs }: StopOptions) {
+      const id = await running(color);
+      if (id) {
+        await signalGroup(id.pid, 'TERM');
+        if ((await waitForExit(host, [id], timeoutMs)).length > 0) {
+          await signalGroup(id.pid, 'KILL');
+          if ((await waitForExit(host, [id], 5_000)).length > 0) throw new ProcessError(`${color} (pid ${id.pid}) survived SIGKILL`);
+        }
+      }
+      await host.remove(pidFile(color));
+    },
+
+    async isActive(color) {
+      return (await running(color)) !== undefined;
+    },
+
+    async pid(color) {
+      return (await running(color))?.pid;
+    },
+
+    lastLogLines(color, count) {
+      return tailFile(host, layout.colorLog(color), count);
+    },
+  };
+}

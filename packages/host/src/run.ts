@@ -1,0 +1,33 @@
+import { $ } from 'zx';
+import { CommandError } from './errors';
+import type { RunOptions, RunResult } from './host';
+
+// zx prints commands and their output when verbose, and its logger sees every argument and every
+// byte of output: neither must reach the terminal or a log, since output may carry secrets.
+// Set per call rather than on the global $, so other zx users in the process are unaffected.
+const silentLog = () => {};
+
+/** Runs a command from an argument array through zx, which quotes each element. */
+export async function runCommand(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  if (argv.length === 0) throw new TypeError('runCommand: empty argv');
+  const env = options.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env } : { ...process.env, ...options.env };
+  const output = await $({
+    cwd: options.cwd,
+    env,
+    input: options.input,
+    timeout: options.timeoutMs,
+    nothrow: true,
+    quiet: true,
+    verbose: false,
+    log: silentLog,
+  })`${argv}`;
+  const result: RunResult = {
+    ok: output.ok,
+    exitCode: output.exitCode,
+    signal: output.signal,
+    stdout: output.stdout,
+    stderr: output.stderr,
+  };
+  if (!result.ok && !options.nothrow) throw new CommandError(argv, result.exitCode, result.stderr);
+  return result;
+}

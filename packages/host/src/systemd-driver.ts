@@ -1,0 +1,110 @@
+import type { Color, ServerLayout } from '@switchyard/templates';
+import { join } from 'node:path';
+import { ProcessError } from './errors';
+import type { Host, RunResult } from './host';
+import { type ProcessDriver, type StopOptions, tailFile } from './process-driver';
+import { ensureUserManager } from './user-manager';
+
+export interface UnitFile {
+  /** e.g. catalog@.service */
+  name: string;
+  content: string;
+}
+
+export interface SystemdDriver extends ProcessDriver {
+  readonly kind: 'systemd';
+  readonly scope: 'system' | 'user';
+  /** Where installUnits writes: /etc/systemd/system, or ~/.config/systemd/user. */
+  readonly unitDir: string;
+  /** Writes the unit files (atomically) and reloads the manager. */
+  installUnits(files: readonly UnitFile[]): Promise<void>;
+  restart(color: Color): Promise<void>;
+}
+
+export interface SystemdDriverOptions {
+  host: Host;
+  app: string;
+  layout: ServerLayout;
+  /** Default: system when systemd is PID 1 and we are root, user otherwise. */
+  scope?: 'system' | 'user';
+}
+
+const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9:_.@-]*\.(service|socket|timer|target)$/;
+
+export async function systemdIsPid1(host: Host): Promise<boolean> {
+  return (await host.readFile('/proc/1/comm'))?.trim() === 'systemd';
+}
+
+async function detectScope(host: Host): Promise<'system' | 'user'> {
+  const root = (await host.run(['id', '-u'])).stdout.trim() === '0';
+  return root && (await systemdIsPid1(host)) ? 'system' : 'user';
+}
+
+/** `<app>@<color>` units under the system manager or this user's manager (started if need be). */
+export async function systemdDriver(options: SystemdDriverOptions): Promise<SystemdDriver> {
+  const { host, app, layout } = options;
+  const scope = options.scope ?? (await detectScope(host));
+  let env: Record<string, string> = {};
+  let unitDir = '/etc/systemd/system';
+  if (scope === 'user') {
+    env = { XDG_RUNTIME_DIR: (await ensureUserManager(host)).runtimeDir };
+    const home = (await host.run(['printenv', 'HOME'])).stdout.trim();
+    unitDir = join(home, '.config', 'systemd', 'user');
+  }
+  const systemctl = (args: string[], extra: { timeoutMs?: number } = {}): Promise<RunResult> =>
+    host.run(['systemctl', ...(scope === 'user' ? ['--user'] : []), ...args], { env, nothrow: true, ...extra });
+  const unit = (color: Color) => `${app}@${color}.service`;
+
+  async function must(args: string[], what: string): Promise<void> {
+    const result = await systemctl(args);
+    if (!result.ok) throw new ProcessError(`${what}: ${result.stderr.trim() || `systemctl exited with ${result.exitCode}`}`);
+  }
+
+  async function isActive(color: Color): Promise<boolean> {
+    return (await systemctl(['is-active', '--quiet', unit(color)])).ok;
+  }
+
+  return {
+    kind: 'systemd',
+    scope,
+    unitDir,
+
+    async installUnits(files) {
+      for (const file of files) if (!UNIT_NAME.test(file.name)) throw new ProcessError(`refusing to install unit "${file.name}": not a unit file name`);
+      await host.mkdirp(unitDir);
+      for (const file of files) await host.writeFileAtomic(join(unitDir, file.name), file.content, 0o644);
+      await must(['daemon-reload'], 'systemd could not reload its units');
+    },
+
+    async start(color) {
+      // Units append to log/<color>.log, and systemd does not create the directory for them.
+      await host.mkdirp(layout.logDir);
+      await must(['start', unit(color)], `${unit(color)} did not start`);
+    },
+
+    async stop(color, { timeoutMs }: StopOptions) {
+      if (!(await isActive(color))) return;
+      // systemd sends SIGTERM and waits TimeoutStopSec; our own bound comes first when it is shorter.
+      const stopped = await systemctl(['stop', unit(color)], { timeoutMs });
+      if (stopped.ok) return;
+      await systemctl(['kill', '--signal=SIGKILL', unit(color)]);
+      await must(['stop', unit(color)], `${unit(color)} did not stop`);
+    },
+
+    async restart(color) {
+      await host.mkdirp(layout.logDir);
+      await must(['restart', unit(color)], `${unit(color)} did not restart`);
+    },
+
+    isActive,
+
+    async pid(color) {
+      const pid = Number((await systemctl(['show', '--property=MainPID', '--value', unit(color)])).stdout.trim());
+      return pid > 0 ? pid : undefined;
+    },
+
+    lastLogLines(color, count) {
+      return tailFile(host, layout.colorLog(color), count);
+    },
+  };
+}

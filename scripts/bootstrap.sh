@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# nginx and systemd are what Switchyard drives; openssl makes test certificates; wrk and hyperfine
-# load and time the demo and the benchmarks; git gives release ids their sha.
-SYSTEM_PACKAGES=(nginx systemd util-linux openssl wrk hyperfine git ca-certificates)
+# nginx and systemd are what Switchyard drives; rsync ships releases; flock (util-linux) holds the
+# deploy lock; openssl makes test certificates; wrk and hyperfine load and time the demo and the
+# benchmarks; git gives release ids their sha.
+SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
@@ -26,4 +27,5 @@ fi
 
 export TURBO_TELEMETRY_DISABLED=1
 pnpm install --frozen-lockfile --reporter=silent
+pnpm -s build >/dev/null
 echo "bootstrap: ready ($(nginx -v 2>&1 | sed 's/.*version: //'), node $(node --version), pnpm $(pnpm --version))"

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(REPO, 'node_modules/.bin/tsx');
 
 export interface CliResult {
   code: number;
@@ -13,12 +12,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs a Switchyard command the way `pnpm <script>` does: the real script, a real process. */
+/**
+ * Runs a Switchyard command the way `pnpm <script>` does: the built bundle of scripts/<name>.ts
+ * (`pnpm build`; `pnpm test` builds first), in a real process.
+ */
 export function runScript(script: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const bundle = join(REPO, 'dist/commands', `${script.replace(/\.ts$/, '')}.mjs`);
   return new Promise<CliResult>((resolve) => {
     execFile(
-      TSX,
-      [join(REPO, 'scripts', script), ...args],
+      process.execPath,
+      [bundle, ...args],
       { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

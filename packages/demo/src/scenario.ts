@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRelease } from '@switchyard/catalog-app/make-release.mjs';
-import { type Config, ConfigError, loadConfig } from '@switchyard/config';
+import { ConfigError, loadConfig } from '@switchyard/config';
 import {
   type CommandOptions,
   DeployFailed,
@@ -9,6 +9,7 @@ import {
   newDeployId,
   releaseIdFor,
   rollbackCommand,
+  stopEverything,
   switchCommand,
   textReporter,
 } from '@switchyard/deploy';
@@ -101,11 +102,12 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   } finally {
     results = [await gets.stop(), await posts.stop()];
+    if (!options.keep) await stopEverything(config);
   }
-  return report(options, config, timeline, results);
+  return report(options, timeline, results);
 }
 
-function report(options: DemoOptions, config: Config, timeline: Timed[], [gets, posts]: [LoadResult, LoadResult]): boolean {
+function report(options: DemoOptions, timeline: Timed[], [gets, posts]: [LoadResult, LoadResult]): boolean {
   const { print } = options;
   print('\nSteps');
   for (const line of formatTable(['step', 'seconds', 'outcome'], timeline.map((t) => [t.step, t.seconds.toFixed(2), t.outcome]))) print(`  ${line}`);
@@ -135,7 +137,10 @@ function report(options: DemoOptions, config: Config, timeline: Timed[], [gets, 
       `  ${readErrors} read errors: client keep-alive connections closed by nginx's old workers during the ${RELOADS} reloads the canary needs (clients retry these; the socket switches, which never reload nginx, cause none)`,
     );
   if (!refused) print('✗ the broken release was not refused');
-  if (options.keep) print(`The app is still running at http://127.0.0.1:${options.port} (config in ${options.root}/config).`);
-  void config;
+  print(
+    options.keep
+      ? `The app is still running at http://127.0.0.1:${options.port}; try: pnpm status --config-dir ${options.root}/config`
+      : 'Everything the demo started is stopped (--keep leaves it running).',
+  );
   return failed === 0 && refused;
 }

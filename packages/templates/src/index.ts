@@ -1,1 +1,23 @@
-export { COLORS, type Color, otherColor, serverLayout, type ServerLayout } from './layout';
+export {
+  COLORS,
+  type Color,
+  NGINX_TEMP_KINDS,
+  type NginxTempKind,
+  otherColor,
+  serverLayout,
+  type ServerLayout,
+} from './layout';
+export { RenderError } from './errors';
+export { checkLiveState, type LiveState, renderLiveColor } from './live-state';
+export { renderAll, type RenderedFile, type RenderOptions } from './render-all';
+export { renderSiteConf } from './nginx/site';
+export { renderLiveConf } from './nginx/live-conf';
+export { renderNginxMain, type NginxMainOptions, renderPrivateNginxConf } from './nginx/main-conf';
+export { renderHtpasswd } from './nginx/htpasswd';
+export { renderMaintenancePage } from './nginx/maintenance';
+export { COLOR_ROUTE, MAINTENANCE_ROUTE, ASSETS_ROUTE } from './nginx/locations';
+export { CANARY_COOKIE, upstreamName } from './nginx/names';
+export { appUnitName, execStart, renderAppUnit, renderWorkerUnit, workerUnitName } from './systemd/units';
+export { type HardeningProfile } from './systemd/hardening';
+export { colorVariables, renderColorEnv, renderEnvFile } from './env-file';
+export { diffText } from './diff';

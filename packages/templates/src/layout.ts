@@ -44,7 +44,20 @@ export interface ServerLayout {
   auditLog: string;
   /** A colour's stdout and stderr (plain processes, and systemd where there is no journal). */
   colorLog(color: Color): string;
+  /** Per-colour variables (COLOR, RELEASE_ID, SOCKET_PATH or PORT, modules); beside the sockets. */
+  colorEnvFile(color: Color): string;
+  /** The worker unit's stdout and stderr. */
+  workerLog: string;
+  nginxAccessLog: string;
+  nginxErrorLog: string;
+  /** Temp directories of the private nginx; nginx creates each one, so they sit directly in nginxDir. */
+  privateNginxTemp(kind: NginxTempKind): string;
+  /** Rendered unit files; the host installs them into the systemd manager (link or copy). */
+  systemdDir: string;
 }
+
+export const NGINX_TEMP_KINDS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
+export type NginxTempKind = (typeof NGINX_TEMP_KINDS)[number];
 
 export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayout {
   const appRoot = join(config.server.root, config.app);
@@ -79,5 +92,11 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     logDir,
     auditLog: join(logDir, 'deploys.jsonl'),
     colorLog: (color) => join(logDir, `${color}.log`),
+    colorEnvFile: (color) => join(runDir, `${color}.env`),
+    workerLog: join(logDir, 'worker.log'),
+    nginxAccessLog: join(logDir, 'nginx-access.log'),
+    nginxErrorLog: join(logDir, 'nginx-error.log'),
+    privateNginxTemp: (kind) => join(nginxDir, `${kind}_temp`),
+    systemdDir: join(appRoot, 'systemd'),
   };
 }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { Step } from '../src/actions';
+import { planDeploy, releasesToPrune } from '../src/plan-deploy';
+import { factsAfterTwoDeploys, factsFresh, NEW, R1, R2, R3, testConfig } from './fixtures';
+
+const input = { deployId: 'd1', releaseId: NEW, sha: 'ddddddd', source: '/src', lockfileHash: 'lock-1', switch: true };
+const kinds = (steps: Step[]) => steps.map((s) => s.action.kind);
+const lastState = (steps: Step[]) => steps.filter((s) => s.action.kind === 'record-state').at(-1)?.action;
+
+describe('planDeploy', () => {
+  it('first deploy: blue, gated, then switched by socket rename; nothing to drain', () => {
+    const { steps, target } = planDeploy(testConfig(), factsFresh(), input);
+    expect(target).toBe('blue');
+    expect(kinds(steps)).toEqual([
+      'preflight', 'ship-release', 'install', 'link-color', 'write-files', 'start-color', 'health-gate',
+      'switch-socket', 'record-state', 'confirm',
+    ]);
+    expect(steps.find((s) => s.action.kind === 'install')?.action).toMatchObject({ reuseFrom: null });
+  });
+
+  it('next deploy: the idle colour, reusing the install, then drain and stop the old colour', () => {
+    const { steps, target } = planDeploy(testConfig(), factsAfterTwoDeploys(), input);
+    expect(target).toBe('green');
+    expect(steps.find((s) => s.action.kind === 'install')?.action).toMatchObject({ reuseFrom: R2 });
+    expect(steps.find((s) => s.action.kind === 'drain')?.action).toMatchObject({ color: 'blue' });
+    const state = lastState(steps);
+    expect(state).toMatchObject({ state: { live: 'green', colors: { blue: null, green: { releaseId: NEW } } } });
+  });
+
+  it('installs afresh when the lockfile changed', () => {
+    const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys(), { ...input, lockfileHash: 'lock-2' });
+    expect(steps.find((s) => s.action.kind === 'install')?.action).toMatchObject({ reuseFrom: null });
+  });
+
+  it('keeps the old colour warm when configured', () => {
+    const { steps } = planDeploy(testConfig({ keepOldWarm: true }), factsAfterTwoDeploys(), input);
+    expect(kinds(steps)).not.toContain('drain');
+    expect(lastState(steps)).toMatchObject({ state: { colors: { blue: { releaseId: R2 } } } });
+  });
+
+  it('--no-switch stops after the health gate and records the idle colour as running', () => {
+    const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys(), { ...input, switch: false });
+    expect(kinds(steps).slice(-2)).toEqual(['health-gate', 'record-state']);
+    expect(lastState(steps)).toMatchObject({ state: { live: 'blue', colors: { green: { releaseId: NEW } } } });
+  });
+
+  it('restarts the idle colour when a crashed deploy left it running', () => {
+    const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys({ running: { blue: true, green: true } }), input);
+    expect(steps.find((s) => s.action.kind === 'start-color')?.action).toEqual({ kind: 'start-color', color: 'green', restart: true });
+  });
+
+  it('trusts the symlink over state.json: after a crash past the switch, green is live', () => {
+    const facts = factsAfterTwoDeploys({ live: 'green', releaseOf: { blue: R2, green: R3 }, running: { blue: true, green: true } });
+    expect(planDeploy(testConfig(), facts, input).target).toBe('blue');
+  });
+
+  it('switches by reload on TCP ports', () => {
+    const config = testConfig({ start: { listen: { type: 'port', blue: 3001, green: 3002 } } });
+    const { steps } = planDeploy(config, factsAfterTwoDeploys(), input);
+    expect(kinds(steps)).toContain('switch-reload');
+    expect(kinds(steps)).not.toContain('switch-socket');
+  });
+
+  it('refuses while a canary is in progress', () => {
+    const facts = factsAfterTwoDeploys();
+    facts.state.canary = { color: 'green', percent: 10 };
+    expect(() => planDeploy(testConfig(), facts, input)).toThrow(/a canary is in progress \(10% to green\)/);
+  });
+});
+
+describe('releasesToPrune', () => {
+  it('removes the oldest beyond keep, never one a colour points at', () => {
+    const facts = factsAfterTwoDeploys({ releases: [R1, R2, R3], releaseOf: { blue: R2, green: R1 } });
+    expect(releasesToPrune(testConfig({ keep: 2 }), facts, NEW)).toEqual([]);
+    const later = factsAfterTwoDeploys({ releases: [R1, R2, R3], releaseOf: { blue: R3, green: R2 } });
+    expect(releasesToPrune(testConfig({ keep: 2 }), later, NEW)).toEqual([R1]);
+  });
+});

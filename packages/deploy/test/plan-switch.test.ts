@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { planRollback, rollbackRelease } from '../src/plan-rollback';
+import { planSwitch } from '../src/plan-switch';
+import { factsAfterTwoDeploys, factsFresh, R1, R2, testConfig } from './fixtures';
+
+const bothRunning = () => factsAfterTwoDeploys({ running: { blue: true, green: true } });
+const kinds = (steps: { action: { kind: string } }[]) => steps.map((s) => s.action.kind);
+
+describe('planSwitch', () => {
+  it('gates the other colour, renames the socket, records, confirms — and stops nothing', () => {
+    const steps = planSwitch(testConfig(), bothRunning(), { deployId: 'd' });
+    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'record-state', 'confirm']);
+    expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'green' });
+  });
+
+  it('refuses when the other colour is not running', () => {
+    expect(() => planSwitch(testConfig(), factsAfterTwoDeploys(), { deployId: 'd' })).toThrow('green is not running');
+  });
+
+  it('refuses before anything was deployed, and a switch to the live colour', () => {
+    expect(() => planSwitch(testConfig(), factsFresh(), { deployId: 'd' })).toThrow('nothing is live yet');
+    expect(() => planSwitch(testConfig(), bothRunning(), { deployId: 'd', to: 'blue' })).toThrow('blue is already live');
+  });
+
+  it('a canary reloads nginx with a weighted live.conf and records the weight', () => {
+    const steps = planSwitch(testConfig(), bothRunning(), { deployId: 'd', weight: 10 });
+    expect(kinds(steps)).toEqual(['health-gate', 'switch-reload', 'record-state', 'confirm']);
+    expect(steps[1]?.action).toMatchObject({ live: { live: 'blue', canary: { color: 'green', percent: 10 } } });
+    expect(steps[1]?.action.kind === 'switch-reload' && steps[1].action.liveConf.content).toContain('split_clients');
+    expect(steps[2]?.action).toMatchObject({ state: { live: 'blue', canary: { color: 'green', percent: 10 } } });
+    expect(steps[3]?.action).toEqual({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
+  });
+
+  it('completing a canary renames the socket and puts live.conf back', () => {
+    const facts = bothRunning();
+    facts.state.canary = { color: 'green', percent: 10 };
+    const steps = planSwitch(testConfig(), facts, { deployId: 'd', weight: 100 });
+    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'switch-reload', 'record-state', 'confirm']);
+    const record = steps[3]?.action;
+    expect(record?.kind === 'record-state' && record.state.canary).toBeUndefined();
+  });
+
+  it('--weight 0 cancels a canary and only then', () => {
+    const facts = bothRunning();
+    expect(() => planSwitch(testConfig(), facts, { deployId: 'd', weight: 0 })).toThrow('no canary is in progress');
+    facts.state.canary = { color: 'green', percent: 10 };
+    expect(kinds(planSwitch(testConfig(), facts, { deployId: 'd', weight: 0 }))).toEqual(['switch-reload', 'record-state', 'confirm']);
+  });
+});
+
+describe('planRollback', () => {
+  it('goes back to the idle colour’s release, instantly when it is warm', () => {
+    const facts = factsAfterTwoDeploys({ live: 'green', releaseOf: { blue: R1, green: R2 }, running: { blue: true, green: true } });
+    expect(rollbackRelease(facts)).toBe(R1);
+    expect(kinds(planRollback(testConfig(), facts, 'd'))).toEqual(['health-gate', 'switch-socket', 'record-state', 'confirm', 'drain', 'record-state']);
+  });
+
+  it('starts, gates and switches when the previous release is not running', () => {
+    const steps = planRollback(testConfig(), factsAfterTwoDeploys(), 'd');
+    expect(kinds(steps).slice(0, 4)).toEqual(['link-color', 'write-files', 'start-color', 'health-gate']);
+    expect(steps[0]?.action).toEqual({ kind: 'link-color', color: 'green', releaseId: R1 });
+  });
+
+  it('refuses when there is no earlier release', () => {
+    const facts = factsAfterTwoDeploys({ releaseOf: { blue: R1, green: null }, releases: [R1] });
+    expect(() => planRollback(testConfig(), facts, 'd')).toThrow('no earlier release');
+  });
+});

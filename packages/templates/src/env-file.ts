@@ -1,0 +1,55 @@
+import { type Config, moduleEnvironment } from '@switchyard/config';
+import { RenderError } from './errors';
+import { safe } from './guard';
+import { type Color, serverLayout } from './layout';
+
+/*
+ * Env files are read by systemd (EnvironmentFile=) and by dotenv (the plain-process driver).
+ * Each value is written between single quotes, where both take every character literally up
+ * to the next quote. So a value may not hold a quote, a backslash or a control character:
+ * such a value is refused, never escaped into something the two parsers might read differently.
+ */
+
+const LITERAL_IN_SINGLE_QUOTES = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
+const RELEASE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function line(name: string, value: string, key: string): string {
+  safe.envName(name, key);
+  if (!LITERAL_IN_SINGLE_QUOTES.test(value))
+    throw new RenderError(`${key}: expected printable ASCII without quotes ('), backslashes or line breaks`);
+  return `${name}='${value}'`;
+}
+
+function envFile(title: string, lines: string[]): string {
+  return `# ${title}\n# Rendered by Switchyard: edits are lost at the next deploy.\n${lines.map((l) => `${l}\n`).join('')}`;
+}
+
+/** shared/env: the app's plain variables and its secrets (written with mode 0600). */
+export function renderEnvFile(config: Pick<Config, 'app' | 'env' | 'secrets' | 'secretValues'>): string {
+  const lines = Object.entries(config.env).map(([name, value]) => line(name, safe.plain(value, `env.${name}`), `env.${name}`));
+  for (const name of config.secrets) {
+    const secret = config.secretValues[name];
+    if (!secret) throw new RenderError(`secrets.${name}: the secret is not loaded`);
+    lines.push(line(name, secret.reveal(), `secrets.${name}`));
+  }
+  return envFile(`Environment of ${safe.app(config.app, 'app')}: variables and secrets. Keep this file 0600.`, lines);
+}
+
+type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env'>;
+
+/** What one colour needs to know: who it is, which release, where to listen, which modules. */
+export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: string): Record<string, string> {
+  if (!RELEASE_ID.test(releaseId)) throw new RenderError('releaseId: expected 1–64 letters, digits and ._-');
+  const listen = config.start.listen;
+  const where: Record<string, string> =
+    listen.type === 'socket'
+      ? { SOCKET_PATH: serverLayout(config).socket(color) }
+      : { HOST: safe.ip(listen.address, 'start.listen.address'), PORT: String(safe.port(listen[color], `start.listen.${color}`)) };
+  return { ...config.env, ...moduleEnvironment(config.modules), COLOR: color, RELEASE_ID: releaseId, ...where };
+}
+
+/** run/<colour>.env (mode 0644: nothing secret), read after shared/env by the unit and the plain driver. */
+export function renderColorEnv(config: ColorEnvConfig, color: Color, releaseId: string): string {
+  const lines = Object.entries(colorVariables(config, color, releaseId)).map(([name, value]) => line(name, value, `env.${name}`));
+  return envFile(`Colour ${color} of ${safe.app(config.app, 'app')}, release ${releaseId}.`, lines);
+}

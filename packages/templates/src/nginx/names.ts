@@ -1,0 +1,25 @@
+import type { Color } from '../layout';
+
+/*
+ * Names of everything a site defines at http level. All start with the app name, so that
+ * several apps can share the host's nginx without clashing.
+ */
+
+export type UpstreamRole = Color | 'live' | 'idle';
+
+export const upstreamName = (app: string, role: UpstreamRole) => `${app}_${role}`;
+
+/** The variable naming the upstream that takes traffic (set in live.conf). */
+export const liveVariable = (app: string) => `$${app}_upstream`;
+/** The variable naming the idle colour's upstream, for the staging route (set in live.conf). */
+export const idleVariable = (app: string) => `$${app}_idle_upstream`;
+export const requestIdVariable = (app: string) => `$${app}_request_id`;
+export const canaryKeyVariable = (app: string) => `$${app}_canary_key`;
+export const assetCacheVariable = (app: string) => `$${app}_asset_cache`;
+export const logFormatName = (app: string) => `${app}_json`;
+
+/** The cookie that pins a client to one side of a canary, when the app sets it. */
+export const CANARY_COOKIE = 'switchyard_canary';
+
+/** nginx's variable for a request header: lowercase, "-" as "_". */
+export const headerVariable = (name: string) => `$http_${name.toLowerCase().replaceAll('-', '_')}`;

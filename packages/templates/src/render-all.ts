@@ -1,0 +1,49 @@
+import type { Config } from '@switchyard/config';
+import { renderColorEnv, renderEnvFile } from './env-file';
+import { type Color, COLORS, serverLayout } from './layout';
+import { checkLiveState, type LiveState, renderLiveColor } from './live-state';
+import { renderHtpasswd } from './nginx/htpasswd';
+import { renderLiveConf } from './nginx/live-conf';
+import { renderPrivateNginxConf } from './nginx/main-conf';
+import { renderMaintenancePage } from './nginx/maintenance';
+import { renderSiteConf } from './nginx/site';
+import { appUnitName, renderAppUnit, renderWorkerUnit, workerUnitName } from './systemd/units';
+
+export interface RenderedFile {
+  /** Absolute path on the server (from serverLayout). */
+  path: string;
+  content: string;
+  /** 0o644; 0o640 for htpasswd (nginx's group reads it); 0o600 for the env file with secrets. */
+  mode: number;
+}
+
+export interface RenderOptions {
+  /** Release of each colour that has one: its run/<colour>.env is rendered too. */
+  releases?: Partial<Record<Color, string>>;
+}
+
+/** Every file the server needs for this config and live state, in a stable order. */
+export function renderAll(config: Config, live: LiveState, options: RenderOptions = {}): RenderedFile[] {
+  checkLiveState(live);
+  const layout = serverLayout(config);
+  const files: RenderedFile[] = [
+    { path: layout.siteConf, content: renderSiteConf(config), mode: 0o644 },
+    { path: layout.liveConf, content: renderLiveConf(config, live), mode: 0o644 },
+    { path: layout.maintenancePage, content: renderMaintenancePage(config), mode: 0o644 },
+    { path: layout.liveColorFile, content: renderLiveColor(live), mode: 0o644 },
+  ];
+  const htpasswd = renderHtpasswd(config);
+  if (htpasswd !== undefined) files.push({ path: layout.htpasswd, content: htpasswd, mode: 0o640 });
+  if (config.nginx.mode === 'private') files.push({ path: layout.privateNginxConf, content: renderPrivateNginxConf(config), mode: 0o644 });
+  files.push({ path: layout.envFile, content: renderEnvFile(config), mode: 0o600 });
+  for (const color of COLORS) {
+    const release = options.releases?.[color];
+    if (release !== undefined) files.push({ path: layout.colorEnvFile(color), content: renderColorEnv(config, color, release), mode: 0o644 });
+  }
+  if (config.supervisor !== 'plain') {
+    files.push({ path: `${layout.systemdDir}/${appUnitName(config.app)}`, content: renderAppUnit(config), mode: 0o644 });
+    const worker = renderWorkerUnit(config, live.live);
+    if (worker !== undefined) files.push({ path: `${layout.systemdDir}/${workerUnitName(config.app)}`, content: worker, mode: 0o644 });
+  }
+  return files;
+}

@@ -1,0 +1,94 @@
+import { type Config, moduleUnits } from '@switchyard/config';
+import { RenderError } from '../errors';
+import { safe } from '../guard';
+import { type Color, serverLayout } from '../layout';
+import { hardening } from './hardening';
+
+type UnitConfig = Pick<Config, 'app' | 'server' | 'start' | 'systemd' | 'modules'>;
+
+export const appUnitName = (app: string) => `${app}@.service`;
+export const workerUnitName = (app: string) => `${app}-worker.service`;
+
+/**
+ * ExecStart from a command array. systemd needs an absolute program; a bare name is found by
+ * /usr/bin/env on the unit's PATH at start, a rule that needs no look-up here. Every argument is
+ * allow-listed (no spaces, quotes, "%", "$" or ";"), so it is one literal word to systemd.
+ */
+export function execStart(command: readonly string[], key: string): string {
+  const args = command.map((arg, i) => safe.argument(arg, `${key}[${i}]`));
+  const [program] = args;
+  if (program === undefined) throw new RenderError(`${key}: expected at least the program`);
+  return program.startsWith('/') ? args.join(' ') : ['/usr/bin/env', ...args].join(' ');
+}
+
+interface ServiceOptions {
+  description: string;
+  workingDirectory: string;
+  environmentFiles: string[];
+  exec: string;
+  log: string;
+  identifier: string;
+}
+
+function unit(config: UnitConfig, options: ServiceOptions): string {
+  const layout = serverLayout(config);
+  const user = config.systemd.user;
+  const sections = [
+    ['[Unit]', `Description=${options.description}`, 'After=network.target'],
+    [
+      '[Service]',
+      'Type=exec',
+      ...(user ? [`User=${safe.user(user, 'systemd.user')}`] : []),
+      `WorkingDirectory=${options.workingDirectory}`,
+      ...options.environmentFiles.map((envFile) => `EnvironmentFile=${envFile}`),
+      `ExecStart=${options.exec}`,
+      'Restart=on-failure',
+      'RestartSec=1',
+      // SIGTERM starts the app's drain; systemd waits TimeoutStopSec (longer than the drain).
+      'KillSignal=SIGTERM',
+      `TimeoutStopSec=${config.systemd.stopTimeoutSec}`,
+      `SyslogIdentifier=${options.identifier}`,
+      // No journal where systemd is not PID 1: the same log files the plain-process driver writes.
+      `StandardOutput=append:${options.log}`,
+      `StandardError=append:${options.log}`,
+      '',
+      ...hardening(config.systemd.hardening, layout.appRoot, [layout.runDir, layout.logDir]),
+    ],
+    ['[Install]', `WantedBy=${user ? 'multi-user.target' : 'default.target'}`],
+  ];
+  return `# Rendered by Switchyard: edits are lost at the next deploy.\n${sections.map((s) => s.join('\n')).join('\n\n')}\n`;
+}
+
+/** <app>@.service: one instance per colour (%i = blue or green). */
+export function renderAppUnit(config: UnitConfig): string {
+  const app = safe.app(config.app, 'app');
+  const layout = serverLayout(config);
+  safe.path(layout.appRoot, 'server.root');
+  return unit(config, {
+    description: `${app} (%i colour), deployed by Switchyard`,
+    workingDirectory: `${layout.colorsDir}/%i`,
+    environmentFiles: [layout.envFile, `${layout.runDir}/%i.env`],
+    exec: execStart(config.start.command, 'start.command'),
+    log: `${layout.logDir}/%i.log`,
+    identifier: `${app}-%i`,
+  });
+}
+
+/**
+ * <app>-worker.service: runs start.worker in the live colour's release, so a switch re-renders it
+ * (and the deploy restarts the worker); undefined unless the worker module is enabled.
+ */
+export function renderWorkerUnit(config: UnitConfig, live: Color): string | undefined {
+  if (!moduleUnits(config.modules).includes('worker') || !config.start.worker) return undefined;
+  const app = safe.app(config.app, 'app');
+  const layout = serverLayout(config);
+  safe.path(layout.appRoot, 'server.root');
+  return unit(config, {
+    description: `${app} worker (${live} release), deployed by Switchyard`,
+    workingDirectory: layout.colorLink(live),
+    environmentFiles: [layout.envFile, layout.colorEnvFile(live)],
+    exec: execStart(config.start.worker, 'start.worker'),
+    log: layout.workerLog,
+    identifier: `${app}-worker`,
+  });
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  execStart,
+  renderAll,
+  renderColorEnv,
+  renderEnvFile,
+  renderHtpasswd,
+  renderLiveColor,
+  renderLiveConf,
+  RenderError,
+} from '../src/index';
+import { Secret } from '@switchyard/config';
+import { configFrom, DUMMY_SECRETS, shippedConfig } from './support';
+
+const socketConfig = () => configFrom({ server: { type: 'local', root: '/srv' } });
+const portConfig = () =>
+  configFrom({ server: { type: 'local', root: '/srv' }, start: { command: ['node', 'server.js'], listen: { type: 'port', blue: 3001, green: 3002 } } });
+
+describe('live state', () => {
+  it('renders the colour file', () => {
+    expect(renderLiveColor({ live: 'blue' })).toBe('blue\n');
+    expect(renderLiveColor({ live: 'blue', canary: { color: 'green', percent: 10 } })).toBe('blue 90% green 10%\n');
+  });
+
+  it('refuses impossible canaries', () => {
+    for (const canary of [
+      { color: 'green', percent: 0 },
+      { color: 'green', percent: 100 },
+      { color: 'green', percent: 12.5 },
+      { color: 'blue', percent: 10 },
+    ] as const)
+      expect(() => renderLiveColor({ live: 'blue', canary })).toThrow(RenderError);
+  });
+
+  it('keeps live.conf unchanged across a socket switch (symlinks only, no reload)', () => {
+    const config = socketConfig();
+    expect(renderLiveConf(config, { live: 'blue' })).toBe(renderLiveConf(config, { live: 'green' }));
+  });
+
+  it('rewrites live.conf for a port switch', () => {
+    const config = portConfig();
+    expect(renderLiveConf(config, { live: 'blue' })).toContain('default catalog_blue;');
+    expect(renderLiveConf(config, { live: 'green' })).toContain('default catalog_green;');
+  });
+
+  it('splits a canary stickily between the colour upstreams', () => {
+    const text = renderLiveConf(socketConfig(), { live: 'green', canary: { color: 'blue', percent: 25 } });
+    expect(text).toContain('25% catalog_blue;');
+    expect(text).toContain('* catalog_green;');
+    expect(text).toContain('$cookie_switchyard_canary');
+  });
+});
+
+describe('env files', () => {
+  it('tells each colour where to listen', () => {
+    expect(renderColorEnv(socketConfig(), 'green', 'r1')).toContain("SOCKET_PATH='/srv/catalog/run/green.sock'");
+    const port = renderColorEnv(portConfig(), 'green', 'r1');
+    expect(port).toContain("PORT='3002'");
+    expect(port).toContain("COLOR='green'");
+    expect(port).toContain("RELEASE_ID='r1'");
+    expect(port).toContain("FEATURE_API='1'");
+  });
+
+  it('refuses a release id that is not a plain name', () => {
+    expect(() => renderColorEnv(socketConfig(), 'blue', '../x')).toThrow(RenderError);
+  });
+
+  it('refuses a secret it cannot write literally, naming it but not its value', () => {
+    const config = shippedConfig('production');
+    const value = "it's-a-secret";
+    const bad = { ...config, secretValues: { ...config.secretValues, SESSION_SECRET: new Secret('SESSION_SECRET', value) } };
+    expect(() => renderEnvFile(bad)).toThrow(/secrets\.SESSION_SECRET/);
+    expect(() => renderEnvFile(bad)).not.toThrow(value);
+  });
+});
+
+describe('secrets', () => {
+  it('reach only the env file; htpasswd holds a salted hash', () => {
+    const files = renderAll(shippedConfig('production'), { live: 'blue' });
+    for (const file of files) {
+      if (file.path.endsWith('/shared/env')) continue;
+      for (const value of Object.values(DUMMY_SECRETS)) expect(file.content).not.toContain(value);
+    }
+    expect(files.find((f) => f.path.endsWith('/shared/env'))?.mode).toBe(0o600);
+    expect(files.find((f) => f.path.endsWith('/htpasswd'))?.mode).toBe(0o640);
+  });
+
+  it('hashes the staging password as {SSHA}, with a stable salt', () => {
+    const config = shippedConfig('production');
+    const line = renderHtpasswd(config)!;
+    expect(renderHtpasswd(config)).toBe(line);
+    const raw = Buffer.from(line.trim().split(':{SSHA}')[1]!, 'base64');
+    const [digest, salt] = [raw.subarray(0, 20), raw.subarray(20)];
+    expect(createHash('sha1').update(DUMMY_SECRETS.STAGING_PASSWORD).update(salt).digest()).toEqual(digest);
+  });
+});
+
+describe('execStart', () => {
+  it('keeps an absolute program, and finds a bare one with /usr/bin/env', () => {
+    expect(execStart(['/usr/bin/node', 'server.js'], 'start.command')).toBe('/usr/bin/node server.js');
+    expect(execStart(['node', '--max-old-space-size=512', 'server.js'], 'start.command')).toBe('/usr/bin/env node --max-old-space-size=512 server.js');
+  });
+
+  it('refuses an argument outside the allow-list', () => {
+    expect(() => execStart(['node', 'a b'], 'start.command')).toThrow(/start\.command\[1\]/);
+  });
+});

@@ -1,0 +1,52 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '@switchyard/config';
+import { COLORS, renderAll, renderNginxMain, serverLayout } from '@switchyard/templates';
+import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
+
+const USAGE = `usage: pnpm render --env NAME --out DIR [--live blue|green] [--config-dir DIR] [--json]
+Writes every file the server needs for an environment under DIR, plus DIR/nginx.conf, so that
+  nginx -t -p DIR -c DIR/nginx.conf
+checks the set as rendered. DIR stands for the server's "/": server paths are re-rooted under it,
+both where files are written and inside them (--out / renders in place). Paths the config names
+outside the deploy root (TLS certificates, the assets directory) are left as they are.
+Secrets come from the environment or .env files; the env file is written with mode 0600.`;
+
+/** The wrapper nginx.conf: its own pid, log and temp paths in DIR, nothing read from /etc/nginx. */
+function checkConf(out: string, siteConf: string): string {
+  return renderNginxMain({
+    title: `Checks the rendered set: nginx -t -p ${out} -c ${join(out, 'nginx.conf')}`,
+    pidFile: join(out, 'nginx.pid'),
+    errorLog: join(out, 'nginx-error.log'),
+    tempPath: (kind) => join(out, `${kind}_temp`),
+    siteConf,
+  });
+}
+
+function write(path: string, content: string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content, { mode });
+  chmodSync(path, mode); // writeFileSync's mode applies only to new files
+}
+
+await runCommand(() => {
+  const args = parseCommandLine(USAGE, { out: { type: 'string' }, live: { type: 'string', default: 'blue' } });
+  if (typeof args.out !== 'string' || args.out === '') throw new UsageError(`--out DIR is required\n${USAGE}`);
+  const live = COLORS.find((color) => color === args.live);
+  if (!live) throw new UsageError(`--live: expected blue or green\n${USAGE}`);
+  const out = resolve(args.out);
+  const loaded = loadConfigOrThrow(args.env, args['config-dir']);
+  const config = { ...loaded, server: { ...loaded.server, root: join(out, loaded.server.root) } };
+  const files = renderAll(config, { live });
+  for (const file of files) write(file.path, file.content, file.mode);
+  const layout = serverLayout(config);
+  // nginx -t opens the access log and creates the temp directories: their parents must exist.
+  mkdirSync(layout.logDir, { recursive: true });
+  write(join(out, 'nginx.conf'), checkConf(out, layout.siteConf), 0o644);
+  const listing = [...files.map((f) => ({ path: f.path, mode: f.mode })), { path: join(out, 'nginx.conf'), mode: 0o644 }];
+  if (args.json) for (const f of listing) print(JSON.stringify({ path: f.path, mode: `0${f.mode.toString(8)}` }));
+  else {
+    for (const f of listing) print(`0${f.mode.toString(8)}  ${f.path}`);
+    print(`Check with: nginx -t -p ${out} -c ${join(out, 'nginx.conf')}`);
+  }
+});

@@ -19,6 +19,8 @@ await build({
   target: 'node20',
   // Some dependencies are CommonJS and call require(); ESM output needs one.
   banner: { js: "import { createRequire as __sy_createRequire } from 'node:module'; const require = __sy_createRequire(import.meta.url);" },
+  // The sample app's release maker finds its files next to itself, so it must stay a file of its own.
+  external: ['@switchyard/catalog-app', '@switchyard/catalog-app/*'],
   logLevel: 'warning',
 });
 console.log(`built ${commands.map((name) => basename(name, '.ts')).join(', ')} into dist/commands/`);

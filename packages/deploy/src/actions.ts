@@ -1,5 +1,5 @@
 import type { DeployState } from '@switchyard/host';
-import type { Color, LiveState, RenderedFile } from '@switchyard/templates';
+import type { Color, LinkSpec, LiveState, RenderedFile } from '@switchyard/templates';
 
 /**
  * What a step does, as plain data: planners build lists of these from config and facts (pure, so
@@ -10,10 +10,13 @@ export type Action =
   | { kind: 'ship-release'; releaseId: string; source: string }
   | { kind: 'install'; releaseId: string; reuseFrom: string | null }
   | { kind: 'link-color'; color: Color; releaseId: string }
-  | { kind: 'write-files'; files: RenderedFile[] }
+  /** `links`: the canary buckets' symlinks in socket mode (created or repaired; [] with ports). */
+  | { kind: 'write-files'; files: RenderedFile[]; links: LinkSpec[] }
   | { kind: 'start-color'; color: Color; restart: boolean }
   | { kind: 'health-gate'; color: Color; stopOnFailure: boolean }
   | { kind: 'switch-socket'; live: Color }
+  /** Socket mode's canary (start, change, end): renames the bucket links that differ from `links`. */
+  | { kind: 'point-buckets'; live: LiveState; links: LinkSpec[] }
   | { kind: 'switch-reload'; live: LiveState; liveConf: RenderedFile }
   | { kind: 'confirm'; expected: string }
   | { kind: 'drain'; color: Color; graceMs: number }

@@ -34,5 +34,9 @@ export async function showPlan(ctx: StepContext, steps: readonly Step[]): Promis
       const diff = secret ? `~ ${file.path} (holds secrets: contents not shown)` : diffText(file.path, current, file.content);
       ctx.out.emit({ type: 'diff', path: file.path, diff });
     }
+    const links = step.action.kind === 'write-files' || step.action.kind === 'point-buckets' ? step.action.links : [];
+    const moved: string[] = [];
+    for (const link of links) if ((await ctx.host.readlink(link.path)) !== link.target) moved.push(`${link.path} -> ${link.target}`);
+    if (moved.length > 0) ctx.out.emit({ type: 'note', message: `${step.name}: ${moved.length} link(s) would change, first ${moved[0]}` });
   }
 }

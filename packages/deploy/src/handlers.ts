@@ -1,7 +1,7 @@
 import { dirname, basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkDeployRoot, httpGet, type SystemdDriver, writeState } from '@switchyard/host';
-import { type Color, otherColor, renderLiveColor, type RenderedFile } from '@switchyard/templates';
+import { type Color, type LinkSpec, otherColor, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import { DeployFailed } from './errors';
 import { colorEndpoint, failingCheck } from './health';
@@ -35,6 +35,21 @@ async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): P
     await ctx.host.writeFileAtomic(file.path, file.content, file.mode);
   }
   return previous;
+}
+
+/**
+ * Makes each link point where `links` says, renaming only those that differ: each change is a
+ * temp symlink renamed over the old one, so nginx's next connect() follows the old or the new.
+ */
+async function pointLinks(ctx: StepContext, links: readonly LinkSpec[]): Promise<number> {
+  for (const dir of new Set(links.map((link) => dirname(link.path)))) await ctx.host.mkdirp(dir, 0o755);
+  let changed = 0;
+  for (const link of links) {
+    if ((await ctx.host.readlink(link.path)) === link.target) continue;
+    await ctx.host.symlinkAtomic(link.target, link.path);
+    changed++;
+  }
+  return changed;
 }
 
 async function restore(ctx: StepContext, previous: Map<string, string | undefined>): Promise<void> {
@@ -90,8 +105,10 @@ const handlers: Handlers = {
     await ctx.host.symlinkAtomic(`../releases/${releaseId}`, ctx.layout.colorLink(color));
   },
 
-  async 'write-files'(ctx, { files }) {
+  async 'write-files'(ctx, { files, links }) {
     const previous = await writeChanged(ctx, files);
+    // The bucket links that site.conf's upstreams connect through exist before nginx reads it.
+    await pointLinks(ctx, links);
     const units = files.filter((file) => dirname(file.path) === ctx.layout.systemdDir);
     if (isSystemd(ctx)) await ctx.processes.installUnits(units.map((file) => ({ name: basename(file.path), content: file.content })));
     const nginxFiles = NGINX_FILES(ctx);
@@ -130,6 +147,18 @@ const handlers: Handlers = {
     await ctx.host.symlinkAtomic(basename(ctx.layout.socket(live)), ctx.layout.liveSocket);
     await ctx.host.symlinkAtomic(basename(ctx.layout.socket(otherColor(live))), ctx.layout.idleSocket);
     await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor({ live }), 0o644);
+  },
+
+  async 'point-buckets'(ctx, { live, links }) {
+    if (live.canary) {
+      // Canary buckets reach the canary through idle.sock: it must name that colour's socket.
+      const idle = await ctx.host.readlink(ctx.layout.idleSocket);
+      const expected = basename(ctx.layout.socket(live.canary.color));
+      if (idle !== expected) throw new DeployFailed(`${ctx.layout.idleSocket} points to ${idle ?? 'nothing'}, not ${expected}; traffic is unchanged`);
+    }
+    const changed = await pointLinks(ctx, links);
+    ctx.out.emit({ type: 'note', message: `${changed} bucket link(s) renamed; nginx not reloaded` });
+    await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor(live), 0o644);
   },
 
   async 'switch-reload'(ctx, { live, liveConf }) {

@@ -1,6 +1,6 @@
 import type { Config } from '@switchyard/config';
 import type { DeployState } from '@switchyard/host';
-import { type Color, type LiveState, renderAll, renderLiveColor, renderLiveConf, serverLayout } from '@switchyard/templates';
+import { bucketLinks, type Color, type LinkSpec, type LiveState, renderAll, renderLiveColor, renderLiveConf, serverLayout } from '@switchyard/templates';
 import type { Step } from './actions';
 import type { Facts } from './facts';
 import { colorStopped, switched } from './state-changes';
@@ -19,34 +19,53 @@ export function releasesOf(facts: Facts, overrides: Partial<Record<Color, string
   return releases;
 }
 
+/** Socket mode: every canary bucket's link for this live state. Ports: none (live.conf splits). */
+export function bucketLinksFor(config: Config, live: LiveState): LinkSpec[] {
+  return usesSocketSwitch(config) ? bucketLinks(serverLayout(config), live.canary?.percent ?? 0) : [];
+}
+
 export function writeFilesStep(config: Config, live: LiveState, releases: Partial<Record<Color, string>>): Step {
-  return { name: 'Write nginx, unit and env files', action: { kind: 'write-files', files: renderAll(config, live, { releases }) } };
+  return {
+    name: 'Write nginx, unit and env files',
+    action: { kind: 'write-files', files: renderAll(config, live, { releases }), links: bucketLinksFor(config, live) },
+  };
+}
+
+/** Socket mode: nginx's config never changes; traffic moves by renaming links only. */
+function socketSwitchSteps(config: Config, facts: Facts, state: DeployState, live: LiveState): Step[] {
+  const steps: Step[] = [];
+  if (live.live !== facts.live) steps.push({ name: `Switch to ${live.live} (socket rename, no reload)`, action: { kind: 'switch-socket', live: live.live } });
+  // After the rename, so that completing a canary moves its clients only once their colour is live.
+  if (live.canary || state.canary) {
+    const what = live.canary ? `Canary: ${live.canary.percent}% to ${live.canary.color}` : `Canary buckets back to ${live.live}`;
+    steps.push({ name: `${what} (bucket links, no reload)`, action: { kind: 'point-buckets', live, links: bucketLinksFor(config, live) } });
+  }
+  return steps;
+}
+
+function reloadSwitchStep(config: Config, live: LiveState): Step {
+  const layout = serverLayout(config);
+  const what = live.canary ? `Canary: ${live.canary.percent}% to ${live.canary.color}` : `Switch to ${live.live}`;
+  return {
+    name: `${what} (nginx reload)`,
+    action: { kind: 'switch-reload', live, liveConf: { path: layout.liveConf, content: renderLiveConf(config, live), mode: 0o644 } },
+  };
 }
 
 /**
- * Moves traffic: a rename of live.sock where the app is on sockets and no canary is involved (no
- * nginx reload at all), otherwise live.conf rewritten and nginx reloaded gracefully.
+ * Moves traffic. Sockets: renames of live.sock/idle.sock for a switch and of the bucket links for
+ * a canary — no nginx reload at all. Ports: live.conf rewritten and nginx reloaded gracefully.
  */
 export function switchSteps(config: Config, facts: Facts, state: DeployState, live: LiveState, deployId: string): { steps: Step[]; state: DeployState } {
   const target = live.canary?.color ?? live.live;
   const releaseId = facts.releaseOf[target] ?? state.colors[target]?.releaseId ?? 'unknown';
-  const steps: Step[] = [];
   const socket = usesSocketSwitch(config);
-  if (socket && live.live !== facts.live) steps.push({ name: `Switch to ${live.live} (socket rename, no reload)`, action: { kind: 'switch-socket', live: live.live } });
-  const canaryInvolved = live.canary !== undefined || state.canary !== undefined;
-  if (!socket || canaryInvolved) {
-    const layout = serverLayout(config);
-    const what = live.canary ? `Canary: ${live.canary.percent}% to ${live.canary.color}` : `Switch to ${live.live}`;
-    steps.push({
-      name: `${what} (nginx reload)`,
-      action: { kind: 'switch-reload', live, liveConf: { path: layout.liveConf, content: renderLiveConf(config, live), mode: 0o644 } },
-    });
-  }
+  const steps = socket ? socketSwitchSteps(config, facts, state, live) : [reloadSwitchStep(config, live)];
   const next = switched(state, {
     at: facts.now,
     deployId,
     to: live.live,
-    mode: socket && !live.canary ? 'socket' : 'reload',
+    mode: socket ? 'socket' : 'reload',
     releaseId,
     ...(live.canary ? { canary: live.canary } : {}),
   });

@@ -60,7 +60,8 @@ export async function readStatus(config: Config, now = new Date()): Promise<Stat
     url: publicUrl(config),
     live: facts.live,
     canary,
-    switchMode: config.start.listen.type === 'socket' && !canary ? 'socket rename (no reload)' : 'nginx reload',
+    // Sockets: switches and canaries alike are renames of links; nginx's config never changes.
+    switchMode: config.start.listen.type === 'socket' ? 'socket rename (no reload)' : 'nginx reload',
     colors,
     lastDeploys: await readAudit(rt.host, rt.layout.auditLog, 5),
   };

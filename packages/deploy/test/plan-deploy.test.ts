@@ -16,6 +16,12 @@ describe('planDeploy', () => {
       'switch-socket', 'record-state', 'confirm',
     ]);
     expect(steps.find((s) => s.action.kind === 'install')?.action).toMatchObject({ reuseFrom: null });
+    // The canary buckets' links are created with the files, all to the live/idle links.
+    const write = steps.find((s) => s.action.kind === 'write-files')?.action;
+    const links = write?.kind === 'write-files' ? write.links : [];
+    expect(links).toHaveLength(200);
+    expect(links[0]).toEqual({ path: '/srv/shop/run/buckets/00.sock', target: '../live.sock' });
+    expect(links[1]).toEqual({ path: '/srv/shop/run/buckets/00.backup.sock', target: '../idle.sock' });
   });
 
   it('next deploy: the idle colour, reusing the install, then drain and stop the old colour', () => {
@@ -59,6 +65,8 @@ describe('planDeploy', () => {
     const { steps } = planDeploy(config, factsAfterTwoDeploys(), input);
     expect(kinds(steps)).toContain('switch-reload');
     expect(kinds(steps)).not.toContain('switch-socket');
+    const write = steps.find((s) => s.action.kind === 'write-files')?.action;
+    expect(write?.kind === 'write-files' && write.links).toEqual([]);
   });
 
   it('refuses while a canary is in progress', () => {

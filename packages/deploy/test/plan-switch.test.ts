@@ -22,29 +22,63 @@ describe('planSwitch', () => {
     expect(() => planSwitch(testConfig(), bothRunning(), { deployId: 'd', to: 'blue' })).toThrow('blue is already live');
   });
 
-  it('a canary reloads nginx with a weighted live.conf and records the weight', () => {
+  it('a canary in socket mode renames bucket links only: no reload, 10 buckets to the idle colour', () => {
     const steps = planSwitch(testConfig(), bothRunning(), { deployId: 'd', weight: 10 });
-    expect(kinds(steps)).toEqual(['health-gate', 'switch-reload', 'record-state', 'confirm']);
-    expect(steps[1]?.action).toMatchObject({ live: { live: 'blue', canary: { color: 'green', percent: 10 } } });
-    expect(steps[1]?.action.kind === 'switch-reload' && steps[1].action.liveConf.content).toContain('split_clients');
-    expect(steps[2]?.action).toMatchObject({ state: { live: 'blue', canary: { color: 'green', percent: 10 } } });
+    expect(kinds(steps)).toEqual(['health-gate', 'point-buckets', 'record-state', 'confirm']);
+    const point = steps[1]?.action;
+    expect(point).toMatchObject({ kind: 'point-buckets', live: { live: 'blue', canary: { color: 'green', percent: 10 } } });
+    const links = point?.kind === 'point-buckets' ? point.links : [];
+    expect(links).toHaveLength(200);
+    expect(links.filter((l) => l.path.endsWith('/run/buckets/09.sock') || l.path.endsWith('/run/buckets/10.sock'))).toEqual([
+      { path: '/srv/shop/run/buckets/09.sock', target: '../idle.sock' },
+      { path: '/srv/shop/run/buckets/10.sock', target: '../live.sock' },
+    ]);
+    expect(links.filter((l) => l.target === '../idle.sock' && !l.path.endsWith('.backup.sock'))).toHaveLength(10);
+    expect(steps[2]?.action).toMatchObject({ state: { live: 'blue', switchMode: 'socket', canary: { color: 'green', percent: 10 } } });
     expect(steps[3]?.action).toEqual({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
   });
 
-  it('completing a canary renames the socket and puts live.conf back', () => {
+  it('completing a socket canary renames live.sock first, then resets the buckets', () => {
     const facts = bothRunning();
     facts.state.canary = { color: 'green', percent: 10 };
     const steps = planSwitch(testConfig(), facts, { deployId: 'd', weight: 100 });
-    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'switch-reload', 'record-state', 'confirm']);
+    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'point-buckets', 'record-state', 'confirm']);
+    const point = steps[2]?.action;
+    expect(point?.kind === 'point-buckets' && point.links.every((l) => l.target === (l.path.endsWith('.backup.sock') ? '../idle.sock' : '../live.sock'))).toBe(true);
     const record = steps[3]?.action;
     expect(record?.kind === 'record-state' && record.state.canary).toBeUndefined();
+    expect(record?.kind === 'record-state' && record.state).toMatchObject({ live: 'green', switchMode: 'socket' });
   });
 
-  it('--weight 0 cancels a canary and only then', () => {
+  it('--weight 0 cancels a canary and only then; in socket mode by resetting the buckets', () => {
     const facts = bothRunning();
     expect(() => planSwitch(testConfig(), facts, { deployId: 'd', weight: 0 })).toThrow('no canary is in progress');
     facts.state.canary = { color: 'green', percent: 10 };
-    expect(kinds(planSwitch(testConfig(), facts, { deployId: 'd', weight: 0 }))).toEqual(['switch-reload', 'record-state', 'confirm']);
+    expect(kinds(planSwitch(testConfig(), facts, { deployId: 'd', weight: 0 }))).toEqual(['point-buckets', 'record-state', 'confirm']);
+  });
+
+  it('a plain socket switch leaves the buckets alone', () => {
+    expect(kinds(planSwitch(testConfig(), bothRunning(), { deployId: 'd' }))).not.toContain('point-buckets');
+  });
+
+  describe('on TCP ports', () => {
+    const portConfig = () => testConfig({ start: { listen: { type: 'port', blue: 3001, green: 3002 } } });
+
+    it('a canary reloads nginx with a weighted live.conf and records the weight', () => {
+      const steps = planSwitch(portConfig(), bothRunning(), { deployId: 'd', weight: 10 });
+      expect(kinds(steps)).toEqual(['health-gate', 'switch-reload', 'record-state', 'confirm']);
+      expect(steps[1]?.action).toMatchObject({ live: { live: 'blue', canary: { color: 'green', percent: 10 } } });
+      expect(steps[1]?.action.kind === 'switch-reload' && steps[1].action.liveConf.content).toContain('10% shop_green;');
+      expect(steps[2]?.action).toMatchObject({ state: { live: 'blue', switchMode: 'reload', canary: { color: 'green', percent: 10 } } });
+      expect(steps[3]?.action).toEqual({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
+    });
+
+    it('completing or cancelling a canary reloads once, with no bucket links', () => {
+      const facts = bothRunning();
+      facts.state.canary = { color: 'green', percent: 10 };
+      expect(kinds(planSwitch(portConfig(), facts, { deployId: 'd', weight: 100 }))).toEqual(['health-gate', 'switch-reload', 'record-state', 'confirm']);
+      expect(kinds(planSwitch(portConfig(), facts, { deployId: 'd', weight: 0 }))).toEqual(['switch-reload', 'record-state', 'confirm']);
+    });
   });
 });
 

@@ -3,11 +3,14 @@ export {
   type Color,
   NGINX_TEMP_KINDS,
   type NginxTempKind,
+  bucketId,
+  type BucketRole,
   otherColor,
   serverLayout,
   type ServerLayout,
 } from './layout';
 export { RenderError } from './errors';
+export { BUCKETS, bucketLinks, type LinkSpec } from './buckets';
 export { checkLiveState, type LiveState, renderLiveColor } from './live-state';
 export { renderAll, type RenderedFile, type RenderOptions } from './render-all';
 export { renderSiteConf } from './nginx/site';
@@ -16,7 +19,7 @@ export { renderNginxMain, type NginxMainOptions, renderPrivateNginxConf } from '
 export { renderHtpasswd } from './nginx/htpasswd';
 export { renderMaintenancePage } from './nginx/maintenance';
 export { COLOR_ROUTE, MAINTENANCE_ROUTE, ASSETS_ROUTE } from './nginx/locations';
-export { CANARY_COOKIE, upstreamName } from './nginx/names';
+export { bucketUpstreamName, CANARY_COOKIE, upstreamName } from './nginx/names';
 export { appUnitName, execStart, renderAppUnit, renderWorkerUnit, workerUnitName } from './systemd/units';
 export { type HardeningProfile } from './systemd/hardening';
 export { colorVariables, renderColorEnv, renderEnvFile } from './env-file';

@@ -26,12 +26,16 @@ export interface ServerLayout {
   liveSocket: string;
   /** Symlink to the idle colour's socket: the live upstream's backup and the staging route. */
   idleSocket: string;
+  /** The canary buckets' links (socket mode): NN.sock and NN.backup.sock, each to live.sock or idle.sock. */
+  bucketsDir: string;
+  /** run/buckets/NN.sock (primary) or NN.backup.sock: what bucket NN's upstream connects to. */
+  bucketSocket(bucket: number, role: BucketRole): string;
   /** Plain text naming the live colour (and canary weight), served at /__switchyard/color. */
   liveColorFile: string;
   nginxDir: string;
   /** The app's nginx site: upstreams and server blocks. */
   siteConf: string;
-  /** The part a switch rewrites: which upstream takes traffic, and canary weights. */
+  /** The variables saying which upstream takes traffic: rewritten at a port switch; constant with sockets. */
   liveConf: string;
   htpasswd: string;
   maintenancePage: string;
@@ -56,6 +60,11 @@ export interface ServerLayout {
   systemdDir: string;
 }
 
+export type BucketRole = 'primary' | 'backup';
+
+/** "00" … "99": bucket numbers as they appear in file and upstream names. */
+export const bucketId = (bucket: number) => String(bucket).padStart(2, '0');
+
 export const NGINX_TEMP_KINDS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
 export type NginxTempKind = (typeof NGINX_TEMP_KINDS)[number];
 
@@ -79,6 +88,8 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     socket: (color) => join(runDir, `${color}.sock`),
     liveSocket: join(runDir, 'live.sock'),
     idleSocket: join(runDir, 'idle.sock'),
+    bucketsDir: join(runDir, 'buckets'),
+    bucketSocket: (bucket, role) => join(runDir, 'buckets', `${bucketId(bucket)}${role === 'backup' ? '.backup' : ''}.sock`),
     liveColorFile: join(runDir, 'live-color'),
     nginxDir,
     siteConf: join(nginxDir, 'site.conf'),

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, renameSync, symlinkSync, writeFileSync
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Color, renderAll, serverLayout } from '../src/index';
+import { bucketLinks, type Color, renderAll, serverLayout } from '../src/index';
 import { configFrom, run, tempDir, writeFiles } from './support';
 
 /*
@@ -67,6 +67,9 @@ beforeAll(async () => {
   await startBackend('green');
   symlinkSync(layout.socket('blue'), layout.liveSocket);
   symlinkSync(layout.socket('green'), layout.idleSocket);
+  // Traffic reaches live.sock through the canary buckets' links (as the deploy's write-files makes them).
+  mkdirSync(layout.bucketsDir, { recursive: true });
+  for (const link of bucketLinks(layout, 0)) symlinkSync(link.target, link.path);
   const started = run(NGINX, ['-e', layout.nginxErrorLog, '-p', layout.nginxDir, '-c', layout.privateNginxConf]);
   expect(started.output).toBe('');
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  bucketLinks,
   execStart,
   renderAll,
   renderColorEnv,
@@ -9,6 +10,7 @@ import {
   renderLiveColor,
   renderLiveConf,
   RenderError,
+  serverLayout,
 } from '../src/index';
 import { Secret } from '@switchyard/config';
 import { configFrom, DUMMY_SECRETS, shippedConfig } from './support';
@@ -33,9 +35,38 @@ describe('live state', () => {
       expect(() => renderLiveColor({ live: 'blue', canary })).toThrow(RenderError);
   });
 
-  it('keeps live.conf unchanged across a socket switch (symlinks only, no reload)', () => {
+  it('keeps live.conf unchanged across a socket switch and a socket canary (links only, no reload)', () => {
     const config = socketConfig();
-    expect(renderLiveConf(config, { live: 'blue' })).toBe(renderLiveConf(config, { live: 'green' }));
+    const text = renderLiveConf(config, { live: 'blue' });
+    expect(renderLiveConf(config, { live: 'green' })).toBe(text);
+    expect(renderLiveConf(config, { live: 'blue', canary: { color: 'green', percent: 10 } })).toBe(text);
+  });
+
+  it('splits socket-mode clients into 100 fixed buckets of 1%, each upstream on its two links', () => {
+    const config = socketConfig();
+    const text = renderLiveConf(config, { live: 'blue' });
+    expect(text).toContain('$cookie_switchyard_canary');
+    expect(text).toContain('1% catalog_b00;');
+    expect(text).toContain('1% catalog_b98;');
+    expect(text).toContain('* catalog_b99;');
+    expect(text.match(/^ {4}1% /gm)).toHaveLength(99);
+    const site = renderAll(config, { live: 'blue' })[0]!.content;
+    expect(site).toContain('upstream catalog_b42 {\n    server unix:/srv/catalog/run/buckets/42.sock max_fails=0;\n    server unix:/srv/catalog/run/buckets/42.backup.sock max_fails=0 backup;');
+    expect(site.match(/^upstream catalog_b\d\d /gm)).toHaveLength(100);
+  });
+
+  it('points canary buckets 00..P-1 at idle.sock (backup live.sock), the rest the other way round', () => {
+    const layout = serverLayout(socketConfig());
+    const links = bucketLinks(layout, 3);
+    expect(links).toHaveLength(200);
+    expect(links.slice(4, 8)).toEqual([
+      { path: '/srv/catalog/run/buckets/02.sock', target: '../idle.sock' },
+      { path: '/srv/catalog/run/buckets/02.backup.sock', target: '../live.sock' },
+      { path: '/srv/catalog/run/buckets/03.sock', target: '../live.sock' },
+      { path: '/srv/catalog/run/buckets/03.backup.sock', target: '../idle.sock' },
+    ]);
+    expect(bucketLinks(layout, 0).every((l) => l.target === (l.path.endsWith('.backup.sock') ? '../idle.sock' : '../live.sock'))).toBe(true);
+    for (const bad of [-1, 100, 2.5]) expect(() => bucketLinks(layout, bad)).toThrow(RenderError);
   });
 
   it('rewrites live.conf for a port switch', () => {
@@ -44,8 +75,8 @@ describe('live state', () => {
     expect(renderLiveConf(config, { live: 'green' })).toContain('default catalog_green;');
   });
 
-  it('splits a canary stickily between the colour upstreams', () => {
-    const text = renderLiveConf(socketConfig(), { live: 'green', canary: { color: 'blue', percent: 25 } });
+  it('splits a port-mode canary stickily between the colour upstreams', () => {
+    const text = renderLiveConf(portConfig(), { live: 'green', canary: { color: 'blue', percent: 25 } });
     expect(text).toContain('25% catalog_blue;');
     expect(text).toContain('* catalog_green;');
     expect(text).toContain('$cookie_switchyard_canary');

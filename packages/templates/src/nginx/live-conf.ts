@@ -1,9 +1,10 @@
 import type { Config } from '@switchyard/config';
+import { BUCKETS } from '../buckets';
 import { safe } from '../guard';
 import { otherColor } from '../layout';
 import { checkLiveState, type LiveState } from '../live-state';
 import { block, file, header, type Lines } from './syntax';
-import { CANARY_COOKIE, canaryKeyVariable, idleVariable, liveVariable, upstreamName } from './names';
+import { bucketUpstreamName, CANARY_COOKIE, canaryKeyVariable, idleVariable, liveVariable, upstreamName } from './names';
 
 type LiveConfConfig = Pick<Config, 'app' | 'start'>;
 
@@ -13,40 +14,49 @@ function constant(variable: string, value: string): Lines {
 }
 
 /**
- * Sticky split between the colours: a client keeps its side while its cookie (set by the app,
- * if it wants) or else its address and user agent stay the same.
+ * The sticky key: the client's cookie (set by the app, if it wants), else its address and user
+ * agent. Both modes hash the same key from the low end, so the same clients form the first P%.
  */
-function canarySplit(app: string, state: Required<LiveState>): Lines {
-  const key = canaryKeyVariable(app);
-  return [
-    ...block(`map $cookie_${CANARY_COOKIE} ${key}`, ['"" "$remote_addr$http_user_agent";', `default $cookie_${CANARY_COOKIE};`]),
-    '',
-    ...block(`split_clients "\${${key.slice(1)}}" ${liveVariable(app)}`, [
-      `${state.canary.percent}% ${upstreamName(app, state.canary.color)};`,
-      `* ${upstreamName(app, state.live)};`,
-    ]),
-  ];
+function canaryKey(app: string): Lines {
+  return block(`map $cookie_${CANARY_COOKIE} ${canaryKeyVariable(app)}`, ['"" "$remote_addr$http_user_agent";', `default $cookie_${CANARY_COOKIE};`]);
+}
+
+function splitOnKey(app: string, entries: Lines): Lines {
+  return [...canaryKey(app), '', ...block(`split_clients "\${${canaryKeyVariable(app).slice(1)}}" ${liveVariable(app)}`, entries)];
+}
+
+/** Ports: a sticky split between the colour upstreams; a change of weight needs a reload. */
+function colorSplit(app: string, state: Required<LiveState>): Lines {
+  return splitOnKey(app, [`${state.canary.percent}% ${upstreamName(app, state.canary.color)};`, `* ${upstreamName(app, state.live)};`]);
+}
+
+/** Sockets: a fixed split into 1% buckets; which colour a bucket reaches is up to its links. */
+function bucketSplit(app: string): Lines {
+  const entries: Lines = [];
+  for (let bucket = 0; bucket < BUCKETS - 1; bucket++) entries.push(`${100 / BUCKETS}% ${bucketUpstreamName(app, bucket)};`);
+  // "*" takes the remainder, so rounding in nginx's percent arithmetic never leaves a gap.
+  entries.push(`* ${bucketUpstreamName(app, BUCKETS - 1)};`);
+  return splitOnKey(app, entries);
 }
 
 /**
- * live.conf: which upstream takes traffic and which one the staging route reaches. It defines
- * variables only, so a switch rewrites nothing else. With unix sockets and no canary it names the
- * symlinked live/idle upstreams and never changes: a switch renames symlinks and nginx is not
- * reloaded. With ports (or a canary) a switch rewrites it and reloads nginx.
+ * live.conf: which upstream takes traffic and which one the staging route reaches (variables only).
+ * With unix sockets it never changes, canary or not: clients are split into fixed buckets whose
+ * links a switch or canary renames (run/live.sock, run/idle.sock, run/buckets/), so nginx is
+ * never reloaded. With ports a switch or canary rewrites it and reloads nginx.
  */
 export function renderLiveConf(config: LiveConfConfig, state: LiveState): string {
   const app = safe.app(config.app, 'app');
   checkLiveState(state);
-  const sockets = config.start.listen.type === 'socket';
-  const idle = sockets ? upstreamName(app, 'idle') : upstreamName(app, otherColor(state.live));
-  const traffic = state.canary
-    ? canarySplit(app, { live: state.live, canary: state.canary })
-    : constant(liveVariable(app), sockets ? upstreamName(app, 'live') : upstreamName(app, state.live));
-  // Socket mode names no colour, so the text (and nginx) stays the same across switches.
+  if (config.start.listen.type === 'socket')
+    return file(
+      header(`Live colour of ${app}: the colour run/live.sock points to; canary buckets in run/buckets/ (this file never changes)`),
+      bucketSplit(app),
+      constant(idleVariable(app), upstreamName(app, 'idle')),
+    );
+  const traffic = state.canary ? colorSplit(app, { live: state.live, canary: state.canary }) : constant(liveVariable(app), upstreamName(app, state.live));
   const summary = state.canary
     ? `${state.live} ${100 - state.canary.percent}%, ${state.canary.color} ${state.canary.percent}% (canary)`
-    : sockets
-      ? 'the colour run/live.sock points to'
-      : state.live;
-  return file(header(`Live colour of ${app}: ${summary}`), traffic, constant(idleVariable(app), idle));
+    : state.live;
+  return file(header(`Live colour of ${app}: ${summary}`), traffic, constant(idleVariable(app), upstreamName(app, otherColor(state.live))));
 }

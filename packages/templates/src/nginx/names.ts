@@ -1,13 +1,15 @@
-import type { Color } from '../layout';
+import { bucketId, type Color } from '../layout';
 
 /*
  * Names of everything a site defines at http level. All start with the app name, so that
  * several apps can share the host's nginx without clashing.
  */
 
-export type UpstreamRole = Color | 'live' | 'idle';
+export type UpstreamRole = Color | 'idle';
 
 export const upstreamName = (app: string, role: UpstreamRole) => `${app}_${role}`;
+/** One of the canary buckets' upstreams (socket mode): <app>_b00 … <app>_b99. */
+export const bucketUpstreamName = (app: string, bucket: number) => `${app}_b${bucketId(bucket)}`;
 
 /** The variable naming the upstream that takes traffic (set in live.conf). */
 export const liveVariable = (app: string) => `$${app}_upstream`;

@@ -72,6 +72,32 @@ async function failWithLogs(ctx: StepContext, color: Color, stop: boolean, reaso
   throw new DeployFailed(`${color} failed its health gate: ${reason}. ${stop ? `${color} was stopped; ` : ''}traffic is unchanged`);
 }
 
+/** Every directory from / down to run/, so nginx's workers can reach the sockets. */
+function ancestors(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
+}
+
+/**
+ * nginx's workers run as another user (nobody for the private nginx started by root, www-data for
+ * Debian's): a directory on the way to run/ that others cannot traverse turns every request into
+ * a 502 or 403 only after the switch. Said here, before anything serves.
+ */
+async function checkNginxCanReach(ctx: StepContext): Promise<void> {
+  const dirs = ancestors(ctx.layout.runDir);
+  const listing = await ctx.host.run(['stat', '-L', '-c', '%a %n', ...dirs]);
+  const closed = listing.stdout
+    .trim()
+    .split('\n')
+    .map((line) => /^(\d+) (.*)$/.exec(line))
+    .filter((match) => match !== null && (parseInt(match[1]!, 8) & 0o001) === 0)
+    .map((match) => `${match![2]} (mode ${match![1]})`);
+  if (closed.length === 0) return;
+  const message = `nginx's workers run as another user and cannot reach ${ctx.layout.runDir}: ${closed.join(', ')} ${closed.length > 1 ? 'are' : 'is'} not traversable by others; chmod o+x, or choose another server.root`;
+  if (ctx.config.nginx.mode === 'private') throw new DeployFailed(message);
+  ctx.out.emit({ type: 'note', message: `warning: ${message} (fine if nginx's user is in the directory's group)` });
+}
+
 const handlers: Handlers = {
   async preflight(ctx) {
     await checkDeployRoot(ctx.host, ctx.layout.appRoot, MIN_FREE_BYTES);
@@ -79,6 +105,7 @@ const handlers: Handlers = {
       await ctx.host.mkdirp(dir, 0o755);
     await ctx.host.mkdirp(ctx.layout.sharedDir, 0o700);
     await ctx.host.mkdirp(ctx.layout.runDir, 0o755);
+    await checkNginxCanReach(ctx);
   },
 
   async 'ship-release'(ctx, { releaseId, source }) {

@@ -18,7 +18,8 @@ export type Action =
   /** Socket mode's canary (start, change, end): renames the bucket links that differ from `links`. */
   | { kind: 'point-buckets'; live: LiveState; links: LinkSpec[] }
   | { kind: 'switch-reload'; live: LiveState; liveConf: RenderedFile }
-  | { kind: 'confirm'; expected: string }
+  /** `undo` puts traffic back where it was if nginx does not confirm. */
+  | { kind: 'confirm'; expected: string; undo: Action[] }
   | { kind: 'drain'; color: Color; graceMs: number }
   | { kind: 'record-state'; state: DeployState }
   | { kind: 'prune'; releaseIds: string[] };

@@ -25,12 +25,16 @@ const NGINX_FILES = (ctx: StepContext) =>
   new Set([ctx.layout.siteConf, ctx.layout.liveConf, ctx.layout.privateNginxConf, ctx.layout.htpasswd, ctx.layout.maintenancePage]);
 
 /** Writes files whose content differs; returns what was there before, to put back on failure. */
-async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): Promise<Map<string, string | undefined>> {
-  const previous = new Map<string, string | undefined>();
+/** What a path held before a write: its text (undefined: nothing) and the mode it must keep. */
+type Previous = Map<string, { content: string | undefined; mode: number }>;
+
+async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): Promise<Previous> {
+  const previous: Previous = new Map();
   for (const file of files) {
     const current = await ctx.host.readFile(file.path);
     if (current === file.content) continue;
-    previous.set(file.path, current);
+    // A path's mode is part of what it is (0600 for the secrets): the old text goes back with it.
+    previous.set(file.path, { content: current, mode: file.mode });
     await ctx.host.mkdirp(dirname(file.path));
     await ctx.host.writeFileAtomic(file.path, file.content, file.mode);
   }
@@ -52,14 +56,14 @@ async function pointLinks(ctx: StepContext, links: readonly LinkSpec[]): Promise
   return changed;
 }
 
-async function restore(ctx: StepContext, previous: Map<string, string | undefined>): Promise<void> {
-  for (const [path, content] of previous)
+async function restore(ctx: StepContext, previous: Previous): Promise<void> {
+  for (const [path, { content, mode }] of previous)
     if (content === undefined) await ctx.host.remove(path);
-    else await ctx.host.writeFileAtomic(path, content, 0o644);
+    else await ctx.host.writeFileAtomic(path, content, mode);
 }
 
 /** nginx -t on what was just written; on rejection the old files go back and nothing is reloaded. */
-async function testNginxOrRestore(ctx: StepContext, previous: Map<string, string | undefined>): Promise<void> {
+async function testNginxOrRestore(ctx: StepContext, previous: Previous): Promise<void> {
   const tested = await ctx.nginx.test();
   if (tested.ok) return;
   await restore(ctx, previous);
@@ -199,7 +203,7 @@ const handlers: Handlers = {
     await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor(live), 0o644);
   },
 
-  async confirm(ctx, { expected }) {
+  async confirm(ctx, { expected, undo }) {
     const { address, port } = ctx.config.nginx.listen;
     const target = { address: address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address, port };
     const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
@@ -214,7 +218,10 @@ const handlers: Handlers = {
       }
       await sleep(50);
     }
-    throw new DeployFailed(`nginx does not confirm the switch: expected "${expected.trim()}", got "${seen}"`);
+    // Exit 1 promises traffic where it was: put it back before saying so.
+    for (const action of undo) await runAction(ctx, action);
+    const back = undo.length > 0 ? 'traffic was moved back' : 'nothing was live before';
+    throw new DeployFailed(`nginx does not confirm the switch: expected "${expected.trim()}", got "${seen}"; ${back}`);
   },
 
   async drain(ctx, { color, graceMs }) {

@@ -1,7 +1,7 @@
 import type { Config } from '@switchyard/config';
 import type { DeployState } from '@switchyard/host';
 import { bucketLinks, type Color, type LinkSpec, type LiveState, renderAll, renderLiveColor, renderLiveConf, serverLayout } from '@switchyard/templates';
-import type { Step } from './actions';
+import type { Action, Step } from './actions';
 import type { Facts } from './facts';
 import { colorStopped, switched } from './state-changes';
 
@@ -70,8 +70,15 @@ export function switchSteps(config: Config, facts: Facts, state: DeployState, li
     ...(live.canary ? { canary: live.canary } : {}),
   });
   steps.push({ name: 'Record state', action: { kind: 'record-state', state: next } });
-  steps.push({ name: 'Confirm through nginx', action: { kind: 'confirm', expected: renderLiveColor(live) } });
+  const undo = facts.live ? undoSwitch(config, { ...facts, live: live.live }, next, { live: facts.live, ...(state.canary ? { canary: state.canary } : {}) }, state) : [];
+  steps.push({ name: 'Confirm through nginx', action: { kind: 'confirm', expected: renderLiveColor(live), undo } });
   return { steps, state: next };
+}
+
+/** The actions that move traffic back to `previous` and restore the state recorded before. */
+function undoSwitch(config: Config, facts: Facts, switchedState: DeployState, previous: LiveState, before: DeployState): Action[] {
+  const back = usesSocketSwitch(config) ? socketSwitchSteps(config, facts, switchedState, previous) : [reloadSwitchStep(config, previous)];
+  return [...back.map((step) => step.action), { kind: 'record-state', state: before }];
 }
 
 /** Stops the old colour after the grace, unless the config keeps it warm for an instant rollback. */

@@ -4,7 +4,7 @@ import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
 import { drainSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
-import { colorRunning, releasesPruned, withRelease } from './state-changes';
+import { colorRunning, colorStopped, releasesPruned, withRelease } from './state-changes';
 
 export interface DeployInput {
   deployId: string;
@@ -38,6 +38,9 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
     throw new DeployFailed(
       `a canary is in progress (${facts.state.canary.percent}% to ${facts.state.canary.color}); finish it with \`pnpm switch --weight 100\` or cancel it with \`pnpm switch --weight 0\` first`,
     );
+  // Ids have a second's resolution: a second deploy of the same code within it would redo a release a colour may run.
+  if (facts.releases.includes(input.releaseId))
+    throw new DeployFailed(`release ${input.releaseId} already exists on the server; deploy again in a second`);
   const live = facts.live;
   const target = live ? otherColor(live) : 'blue';
   const previous = [...facts.state.releases].reverse().find((r) => facts.releases.includes(r.id) && r.id !== input.releaseId);
@@ -68,6 +71,10 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
     const draining = drainSteps(config, state, live);
     steps.push(...draining.steps);
     state = draining.state;
+  } else if (live) {
+    // The old colour died on its own: say so in the state rather than keep it as running.
+    state = colorStopped(state, live);
+    steps.push({ name: 'Record state', action: { kind: 'record-state', state } });
   }
   const prune = releasesToPrune(config, facts, input.releaseId);
   if (prune.length > 0) {

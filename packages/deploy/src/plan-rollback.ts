@@ -6,14 +6,19 @@ import type { Facts } from './facts';
 import { drainSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning } from './state-changes';
 
-/** The release to go back to: the idle colour's, else the one deployed before the live one. */
+/**
+ * The release to go back to: the one that was live before the live one, per the switch history,
+ * else the newest older one. Only releases a deploy recorded (they passed their gate) and that are
+ * still on the server qualify: a deploy refused by its gate leaves its link on the idle colour, but
+ * never becomes a rollback target.
+ */
 export function rollbackRelease(facts: Facts): string | undefined {
   if (!facts.live) return undefined;
   const liveRelease = facts.releaseOf[facts.live];
-  const idleRelease = facts.releaseOf[otherColor(facts.live)];
-  if (idleRelease && idleRelease !== liveRelease && facts.releases.includes(idleRelease)) return idleRelease;
-  const older = facts.releases.filter((id) => liveRelease !== null && id < liveRelease);
-  return older.at(-1);
+  const usable = new Set(facts.state.releases.map((r) => r.id).filter((id) => facts.releases.includes(id) && id !== liveRelease));
+  const previouslyLive = [...facts.state.history].reverse().find((h) => h.percent === undefined && usable.has(h.releaseId));
+  if (previouslyLive) return previouslyLive.releaseId;
+  return [...usable].filter((id) => liveRelease === null || id < liveRelease).sort().at(-1);
 }
 
 /** Back to the previous release: instantly when its colour is still warm, else start, gate and switch. */

@@ -84,3 +84,20 @@ describe('releasesToPrune', () => {
     expect(releasesToPrune(testConfig({ keep: 2 }), later, NEW)).toEqual([R1]);
   });
 });
+
+describe('planDeploy, after surprises', () => {
+  it('records an old colour that died on its own as stopped', () => {
+    const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys({ running: { blue: false, green: false } }), input);
+    expect(kinds(steps)).not.toContain('drain');
+    expect(lastState(steps)).toMatchObject({ state: { live: 'green', colors: { blue: null } } });
+  });
+
+  it('a first deploy that nginx does not confirm has no earlier traffic to put back', () => {
+    const { steps } = planDeploy(testConfig(), factsFresh(), input);
+    expect(steps.find((s) => s.action.kind === 'confirm')?.action).toMatchObject({ undo: [] });
+  });
+
+  it('refuses a release id that already exists rather than redo a release a colour may run', () => {
+    expect(() => planDeploy(testConfig(), factsAfterTwoDeploys(), { ...input, releaseId: R2 })).toThrow(`release ${R2} already exists`);
+  });
+});

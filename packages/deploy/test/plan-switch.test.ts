@@ -35,7 +35,7 @@ describe('planSwitch', () => {
     ]);
     expect(links.filter((l) => l.target === '../idle.sock' && !l.path.endsWith('.backup.sock'))).toHaveLength(10);
     expect(steps[2]?.action).toMatchObject({ state: { live: 'blue', switchMode: 'socket', canary: { color: 'green', percent: 10 } } });
-    expect(steps[3]?.action).toEqual({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
+    expect(steps[3]?.action).toMatchObject({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
   });
 
   it('completing a socket canary renames live.sock first, then resets the buckets', () => {
@@ -70,7 +70,7 @@ describe('planSwitch', () => {
       expect(steps[1]?.action).toMatchObject({ live: { live: 'blue', canary: { color: 'green', percent: 10 } } });
       expect(steps[1]?.action.kind === 'switch-reload' && steps[1].action.liveConf.content).toContain('10% shop_green;');
       expect(steps[2]?.action).toMatchObject({ state: { live: 'blue', switchMode: 'reload', canary: { color: 'green', percent: 10 } } });
-      expect(steps[3]?.action).toEqual({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
+      expect(steps[3]?.action).toMatchObject({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
     });
 
     it('completing or cancelling a canary reloads once, with no bucket links', () => {
@@ -98,5 +98,30 @@ describe('planRollback', () => {
   it('refuses when there is no earlier release', () => {
     const facts = factsAfterTwoDeploys({ releaseOf: { blue: R1, green: null }, releases: [R1] });
     expect(() => planRollback(testConfig(), facts, 'd')).toThrow('no earlier release');
+  });
+});
+
+describe('when nginx does not confirm a switch', () => {
+  it('the confirm step carries the way back: old links, old state', () => {
+    const facts = bothRunning();
+    const steps = planSwitch(testConfig(), facts, { deployId: 'd' });
+    const confirm = steps.find((s) => s.action.kind === 'confirm')?.action;
+    expect(confirm).toMatchObject({ undo: [{ kind: 'switch-socket', live: 'blue' }, { kind: 'record-state', state: facts.state }] });
+  });
+});
+
+describe('rollback targets', () => {
+  it('skip a release that failed its gate, even though the idle colour points at it', () => {
+    const facts = factsAfterTwoDeploys({ releaseOf: { blue: R2, green: '20261103T000000Z-fffffff' }, releases: [R1, R2, '20261103T000000Z-fffffff'] });
+    expect(rollbackRelease(facts)).toBe(R1);
+  });
+
+  it('prefer the release that was live before, per the switch history', () => {
+    const facts = factsAfterTwoDeploys();
+    facts.state.history = [
+      { at: '2026-11-01T00:00:00.000Z', deployId: 'a', from: null, to: 'green', mode: 'socket', releaseId: R1 },
+      { at: '2026-11-02T00:00:00.000Z', deployId: 'b', from: 'green', to: 'blue', mode: 'socket', releaseId: R2 },
+    ];
+    expect(rollbackRelease(facts)).toBe(R1);
   });
 });

@@ -89,6 +89,8 @@ export function matrixCases(): Case[] {
     {
       name: 'port-green-canary-50',
       config: configFrom({
+        // An app name with "-": nginx identifiers cannot hold one.
+        app: 'my-shop',
         server: local,
         start: { command: ['node', 'server.js'], listen: { type: 'port', address: '::1', blue: 3001, green: 3002 } },
         nginx: { mode: 'system', listen: { address: '::1', port: 8081 } },

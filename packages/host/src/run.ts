@@ -1,4 +1,5 @@
-import { $ } from 'zx';
+// zx/core: the shell runner alone, without the rest of zx (half the commands' bundle, and their start-up).
+import { $ } from 'zx/core';
 import { CommandError } from './errors';
 import type { RunOptions, RunResult } from './host';
 

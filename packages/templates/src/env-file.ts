@@ -35,9 +35,19 @@ export function renderEnvFile(config: Pick<Config, 'app' | 'env' | 'secrets' | '
   return envFile(`Environment of ${safe.app(config.app, 'app')}: variables and secrets. Keep this file 0600.`, lines);
 }
 
-type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env'>;
+type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env' | 'nginx'>;
 
 /** What one colour needs to know: who it is, which release, where to listen, which modules. */
+/**
+ * How the app should drain on SIGTERM, from the nginx settings it must outlast: keep answering
+ * (with Connection: close) a little longer than nginx keeps idle pooled connections, and be gone
+ * within the drain time. `env` in the config may set either differently.
+ */
+function drainVariables(config: ColorEnvConfig): Record<string, string> {
+  const { upstreamKeepaliveMs, drainMs } = config.nginx;
+  return { DRAIN_GRACE_MS: String(Math.min(upstreamKeepaliveMs + 500, drainMs)), DRAIN_TIMEOUT_MS: String(drainMs) };
+}
+
 export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: string): Record<string, string> {
   if (!RELEASE_ID.test(releaseId)) throw new RenderError('releaseId: expected 1–64 letters, digits and ._-');
   const listen = config.start.listen;
@@ -45,7 +55,7 @@ export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: 
     listen.type === 'socket'
       ? { SOCKET_PATH: serverLayout(config).socket(color) }
       : { HOST: safe.ip(listen.address, 'start.listen.address'), PORT: String(safe.port(listen[color], `start.listen.${color}`)) };
-  return { ...config.env, ...moduleEnvironment(config.modules), COLOR: color, RELEASE_ID: releaseId, ...where };
+  return { ...drainVariables(config), ...config.env, ...moduleEnvironment(config.modules), COLOR: color, RELEASE_ID: releaseId, ...where };
 }
 
 /** run/<colour>.env (mode 0644: nothing secret), read after shared/env by the unit and the plain driver. */

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { readStatus } from '@switchyard/deploy';
+import { jsonLines, type TimedChild, timeChild } from './child';
+import type { BenchProject } from './project';
+import { median } from './stats';
+
+export interface CommandTimes {
+  label: string;
+  wallMs: number[];
+  /** The command's own time, from its --json "finish" event (after Node and the bundle have loaded). */
+  commandMs: number[];
+}
+
+export interface Cli {
+  repo: string;
+  /** `pnpm <script> …` as a user types it. */
+  pnpm(script: string, args: readonly string[]): Promise<TimedChild>;
+  /** `node dist/commands/<name>.mjs …`: the same command without pnpm's own start-up. */
+  node(name: string, args: readonly string[]): Promise<TimedChild>;
+}
+
+const TIMEOUT_MS = 60_000;
+
+export function cli(repo: string): Cli {
+  return {
+    repo,
+    pnpm: (script, args) => timeChild('pnpm', ['-s', script, ...args], { cwd: repo, timeoutMs: TIMEOUT_MS }),
+    node: (name, args) => timeChild(process.execPath, [join(repo, 'dist/commands', `${name}.mjs`), ...args], { cwd: repo, timeoutMs: TIMEOUT_MS }),
+  };
+}
+
+export const projectFlags = (project: BenchProject) => ['--env', 'local', '--config-dir', project.configDir, '--json'];
+
+function finishMs(run: TimedChild): number {
+  const finish = jsonLines(run.output).find((event) => event.type === 'finish');
+  return typeof finish?.durationMs === 'number' ? finish.durationMs : Number.NaN;
+}
+
+function check(label: string, run: TimedChild): TimedChild {
+  if (run.code !== 0) throw new Error(`${label} exited ${run.code}:\n${run.output.slice(-2000)}`);
+  return run;
+}
+
+type Runner = (i: number) => Promise<TimedChild>;
+
+/**
+ * Runs each command once per round, round after round, so that every command sees the same
+ * background (this machine may be busy with other work): medians then compare like with like.
+ */
+async function rounds(runs: number, commands: [label: string, once: Runner][]): Promise<CommandTimes[]> {
+  const times = commands.map(([label]): CommandTimes => ({ label, wallMs: [], commandMs: [] }));
+  for (let i = 0; i < runs; i++)
+    for (const [index, [label, once]] of commands.entries()) {
+      const run = check(label, await once(i));
+      times[index]!.wallMs.push(run.ms);
+      times[index]!.commandMs.push(finishMs(run));
+    }
+  return times;
+}
+
+/**
+ * `pnpm switch --to blue|green` and `node dist/commands/switch.mjs --to …` (both colours running;
+ * each switch goes to the colour that is not live), with pnpm's and Node's own start beside them.
+ */
+export async function switchTimes(project: BenchProject, run: Cli, runs: number): Promise<CommandTimes[]> {
+  let live = (await readStatus(project.config)).live ?? 'blue';
+  const next = () => (live = live === 'blue' ? 'green' : 'blue');
+  const flags = projectFlags(project);
+  check('warm-up switch', await run.node('switch', [...flags, '--to', next()]));
+  return rounds(runs, [
+    ['pnpm switch', () => run.pnpm('switch', [...flags, '--to', next()])],
+    ['node dist/commands/switch.mjs', () => run.node('switch', [...flags, '--to', next()])],
+    ['pnpm --version (pnpm start alone)', () => timeChild('pnpm', ['--version'], { cwd: run.repo, timeoutMs: TIMEOUT_MS })],
+    ['node -e 0 (Node start alone)', () => timeChild(process.execPath, ['-e', '0'], { cwd: run.repo, timeoutMs: TIMEOUT_MS })],
+  ]);
+}
+
+/** `pnpm rollback` to the warm colour, and the same through node alone (each flips back to the other release). */
+export async function rollbackTimes(project: BenchProject, run: Cli, runs: number): Promise<CommandTimes[]> {
+  const flags = projectFlags(project);
+  return rounds(runs, [
+    ['pnpm rollback', () => run.pnpm('rollback', flags)],
+    ['node dist/commands/rollback.mjs', () => run.node('rollback', flags)],
+  ]);
+}
+
+export interface DeployTiming {
+  wallMs: number;
+  /** Spawn → the command's "start" event: pnpm and Node start, bundle load, config, source hash, lock, observe. */
+  beforeMs: number;
+  /** The "finish" event → exit. */
+  afterMs: number;
+  /** Each step's duration, by step kind (colour and release id left out). */
+  steps: Record<string, number>;
+  /** Start step + health gate: from starting the colour to its first healthy answer. */
+  appMs: number;
+  overheadMs: number;
+}
+
+/** Step names without the colour or release id, so that deploys can be compared step by step. */
+export const stepKind = (name: string) =>
+  name
+    .replace(/\b(blue|green)\b/g, 'X')
+    .replace(/\d{8}T\d{6}Z-[0-9a-f]+/g, 'R')
+    .replace(/\(lockfile unchanged: reuse R\)/, '(reused)');
+
+function eventTime(run: TimedChild, type: string): number | undefined {
+  return run.lines.find((line) => line.text.startsWith('{') && line.text.includes(`"type":"${type}"`))?.ms;
+}
+
+/**
+ * Deploys with unchanged dependencies, round after round one through `pnpm deploy:env` and one
+ * through `node dist/commands/deploy.mjs`, alternating the project's two sources (its first deploy
+ * shipped sources[0]); the colour that was live is drained and stopped, as the config says.
+ */
+export async function deployTimes(project: BenchProject, run: Cli, runs: number): Promise<{ pnpm: DeployTiming[]; node: DeployTiming[] }> {
+  const out = { pnpm: [] as DeployTiming[], node: [] as DeployTiming[] };
+  let count = 0;
+  for (let i = 0; i < runs; i++)
+    for (const via of ['pnpm', 'node'] as const) {
+      const source = count++ % 2 === 0 ? project.sources[1] : project.sources[0];
+      const args = [...projectFlags(project), '--source', source];
+      out[via].push(timing(check(`${via} deploy`, via === 'pnpm' ? await run.pnpm('deploy:env', args) : await run.node('deploy', args))));
+    }
+  return out;
+}
+
+function timing(result: TimedChild): DeployTiming {
+  const steps: Record<string, number> = {};
+  let appMs = 0;
+  for (const event of jsonLines(result.output)) {
+    if (event.type !== 'step-end' || typeof event.step !== 'string' || typeof event.durationMs !== 'number') continue;
+    const kind = stepKind(event.step);
+    steps[kind] = (steps[kind] ?? 0) + event.durationMs;
+    if (/^(Start|Health gate) X$/.test(kind)) appMs += event.durationMs;
+  }
+  const beforeMs = eventTime(result, 'start') ?? Number.NaN;
+  const afterMs = result.ms - (eventTime(result, 'finish') ?? Number.NaN);
+  return { wallMs: result.ms, beforeMs, afterMs, appMs, overheadMs: result.ms - appMs, steps };
+}
+
+export const medianOf = (times: CommandTimes) => ({ wall: median(times.wallMs), command: median(times.commandMs) });

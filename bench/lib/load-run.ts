@@ -1,0 +1,134 @@
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type LoadResult, startLoad } from '@switchyard/demo';
+import { onCleanup } from './cleanup';
+import { type OpRecord, switchWindow, type Window } from './ops';
+import { now, type ProbeSample, startProbe } from './probe';
+import type { BenchProject, SwitchMode } from './project';
+import { percentile } from './stats';
+
+export interface LoadRunPlan {
+  /** Operations in all, in order; each is next(i). */
+  operations: number;
+  /** The run's intended length; operations are spread over it, and it stretches if they take longer. */
+  targetSec: number;
+  /** No operation may start after this; wrk's own bound is a little beyond. */
+  maxSec: number;
+  leadInMs: number;
+  tailMs: number;
+  connections: number;
+  threads: number;
+  probeRatePerSec: number;
+  /** A switch window lasts until this long after the old colour has stopped. */
+  windowAfterMs: number;
+}
+
+export interface LatencyFigures {
+  /** Probe answers in steady state (no command running), in the switch windows, and while a new colour starts. */
+  steady: number;
+  inWindows: number;
+  preparing: number;
+  probeErrors: number;
+  p99SteadyMs: number;
+  p99WindowsMs: number;
+  p99PreparingMs: number;
+  maxSteadyMs: number;
+  maxWindowsMs: number;
+  ratio: number;
+}
+
+export interface LoadRunResult {
+  mode: SwitchMode;
+  method: 'GET' | 'POST';
+  load: LoadResult;
+  ops: OpRecord[];
+  latency: LatencyFigures;
+  /** The probe's raw samples, for a closer look (saved beside the project). */
+  samples: ProbeSample[];
+  loadAverage: number;
+}
+
+const inside = (windows: readonly Window[], at: number) => windows.some((w) => at >= w.start && at <= w.end);
+
+export function latencyFigures(samples: readonly ProbeSample[], ops: readonly OpRecord[], windowAfterMs: number): LatencyFigures {
+  const windows = ops.map((op) => switchWindow(op, windowAfterMs)).filter((w): w is Window => w !== undefined);
+  const running = ops.map((op) => ({ start: op.start, end: op.end }));
+  const steady: number[] = [];
+  const inWindows: number[] = [];
+  const preparing: number[] = [];
+  let probeErrors = 0;
+  for (const sample of samples) {
+    if (!sample.ok) probeErrors++;
+    const bucket = inside(windows, sample.at) ? inWindows : inside(running, sample.at) ? preparing : steady;
+    bucket.push(sample.latencyMs);
+  }
+  const p99SteadyMs = percentile(steady, 99);
+  const p99WindowsMs = percentile(inWindows, 99);
+  return {
+    steady: steady.length,
+    inWindows: inWindows.length,
+    preparing: preparing.length,
+    probeErrors,
+    p99SteadyMs,
+    p99WindowsMs,
+    p99PreparingMs: percentile(preparing, 99),
+    maxSteadyMs: percentile(steady, 100),
+    maxWindowsMs: percentile(inWindows, 100),
+    ratio: p99WindowsMs / p99SteadyMs,
+  };
+}
+
+/**
+ * One run: wrk at constant load (GET /api/products or POST /api/orders) and the latency probe
+ * beside it; after a quiet lead-in, the operations spread over the run (back to back when they
+ * take longer than their share, stretching the run); then a quiet tail.
+ */
+export async function loadRun(
+  project: BenchProject,
+  next: (i: number) => Promise<OpRecord>,
+  method: 'GET' | 'POST',
+  plan: LoadRunPlan,
+  print: (line: string) => void,
+): Promise<LoadRunResult> {
+  const url = `http://127.0.0.1:${project.port}${method === 'GET' ? '/api/products' : '/api/orders'}`;
+  const load = startLoad({
+    url,
+    method,
+    ...(method === 'POST' ? { body: JSON.stringify({ productId: 1, quantity: 1 }) } : {}),
+    connections: plan.connections,
+    threads: plan.threads,
+    maxDurationSec: plan.maxSec + 10,
+  });
+  const dropLoad = onCleanup(async () => void (await load.stop().catch(() => undefined)));
+  const loadStart = now();
+  await sleep(500); // wrk's connections are open and busy before the probe starts
+  const probe = startProbe({ port: project.port, path: '/api/products', ratePerSec: plan.probeRatePerSec, maxDurationMs: (plan.maxSec + 10) * 1000 });
+  const dropProbe = onCleanup(async () => void (await probe.stop()));
+  const records: OpRecord[] = [];
+  let samples: ProbeSample[] = [];
+  let result: LoadResult;
+  try {
+    const first = now() + plan.leadInMs;
+    const spacing = (plan.targetSec * 1000 - 500 - plan.leadInMs - plan.tailMs) / plan.operations;
+    const deadline = loadStart + plan.maxSec * 1000;
+    for (let i = 0; i < plan.operations; i++) {
+      const wait = first + i * spacing - now();
+      if (wait > 0) await sleep(wait);
+      if (now() > deadline) {
+        print(`    time is up after ${i} of ${plan.operations} operations`);
+        break;
+      }
+      const op = await next(i);
+      records.push(op);
+      if (!op.ok) print(`    ${op.kind} ${i + 1} FAILED: ${op.error}`);
+    }
+    await sleep(plan.tailMs);
+  } finally {
+    samples = await probe.stop();
+    dropProbe();
+    result = await load.stop();
+    dropLoad();
+  }
+  const latency = latencyFigures(samples, records, plan.windowAfterMs);
+  return { mode: project.mode, method, load: result, ops: records, latency, samples, loadAverage: loadavg()[0] ?? 0 };
+}

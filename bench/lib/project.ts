@@ -1,0 +1,86 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Config, ConfigError, deepMerge, loadConfig } from '@switchyard/config';
+import { stopEverything } from '@switchyard/deploy';
+import { writeDemoConfig } from '@switchyard/demo';
+import { makeRelease } from '../../examples/catalog-app/make-release.mjs';
+
+export type SwitchMode = 'socket' | 'reload';
+
+export interface BenchProjectOptions {
+  /** The repository's config/ directory, whose base.json and local.json the project starts from. */
+  projectConfigDir: string;
+  /** Everything the project creates lives here; removed first. */
+  root: string;
+  /** nginx's port; in reload mode the colours take port + 1 (blue) and port + 2 (green). */
+  port: number;
+  mode: SwitchMode;
+  keepOldWarm: boolean;
+  /** Extra plain environment variables for the app (beside LOG_REQUESTS=0). */
+  env?: Record<string, string>;
+  /** nginx's upstream keepalive_timeout, when the benchmark shortens the drain. */
+  upstreamKeepaliveMs?: number;
+}
+
+export interface BenchProject {
+  root: string;
+  configDir: string;
+  config: Config;
+  port: number;
+  mode: SwitchMode;
+  /** Two releases that differ only in their VERSION file (same lockfile: installs are reused). */
+  sources: [string, string];
+  /** Stops both colours and nginx; never throws. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway deploy root for one benchmark: the demo's local config moved under `root`, plain
+ * processes (no systemd user manager left behind), the app's per-request logs off so that disk
+ * I/O does not skew the figures, and either the socket switch or the reload switch (port mode).
+ */
+export async function createProject(options: BenchProjectOptions): Promise<BenchProject> {
+  const { root, port } = options;
+  await stopUnder(root);
+  rmSync(root, { recursive: true, force: true });
+  const sources: [string, string] = [
+    await makeRelease({ version: '1.0.0', destDir: join(root, 'src/v1') }),
+    await makeRelease({ version: '2.0.0', destDir: join(root, 'src/v2') }),
+  ];
+  const configDir = writeDemoConfig({ projectConfigDir: options.projectConfigDir, root, port, source: sources[0] });
+  const localPath = join(configDir, 'local.json');
+  const local = JSON.parse(readFileSync(localPath, 'utf8')) as Record<string, unknown>;
+  const listen = options.mode === 'socket' ? { type: 'socket' } : { type: 'port', address: '127.0.0.1', blue: port + 1, green: port + 2 };
+  const patched = deepMerge(local, {
+    supervisor: 'plain',
+    keepOldWarm: options.keepOldWarm,
+    env: { LOG_REQUESTS: '0', ...options.env },
+    ...(options.upstreamKeepaliveMs === undefined ? {} : { nginx: { upstreamKeepaliveMs: options.upstreamKeepaliveMs } }),
+  }) as Record<string, unknown>;
+  // start lives in base.json: repeat it here, whole, with the listen mode of this benchmark.
+  const base = JSON.parse(readFileSync(join(configDir, 'base.json'), 'utf8')) as { start: Record<string, unknown> };
+  patched.start = { ...base.start, listen };
+  writeFileSync(localPath, JSON.stringify(patched, null, 2));
+  const config = loadBenchConfig(configDir);
+  return { root, configDir, config, port, mode: options.mode, sources, stop: () => stopQuietly(config) };
+}
+
+export function loadBenchConfig(configDir: string): Config {
+  const { config, errors } = loadConfig({ environment: 'local', configDir });
+  if (!config) throw new ConfigError(errors);
+  return config;
+}
+
+async function stopQuietly(config: Config): Promise<void> {
+  try {
+    await stopEverything(config);
+  } catch (error) {
+    console.error(`cleanup: ${(error as Error).message}`);
+  }
+}
+
+/** Stops what an earlier, interrupted run left under `root`, if anything. */
+async function stopUnder(root: string): Promise<void> {
+  const { config } = loadConfig({ environment: 'local', configDir: join(root, 'config') });
+  if (config) await stopQuietly(config);
+}

@@ -1,0 +1,331 @@
+// pnpm bench:switch [--quick] [--root DIR] [--drain-grace-ms N --upstream-keepalive-ms N]
+//
+// The figures of issue 4, measured on this machine and printed side by side with their targets:
+//   1. Under constant load (wrk, 64 connections; GET /api/products, then POST /api/orders): 20
+//      deploys and 2 rollbacks spread over the run, each moving traffic to a freshly started colour
+//      and stopping the old one — with the socket switch (rename of live.sock, no nginx reload) and,
+//      beside it, the reload switch (colours on TCP ports, live.conf + graceful reload).
+//   2. p99 latency in the switch windows ÷ p99 in steady state, from a probe of sequential
+//      keep-alive GETs at a steady rate beside the load.
+//   3. `pnpm switch` wall time (whole process), and `node dist/commands/switch.mjs` alone.
+//   4. `pnpm rollback` to a warm colour.
+//   5. Deploy overhead: a deploy's wall time minus the app's own start + first healthy answer.
+// Everything runs on 127.0.0.1, ports 18200–18232, under --root; everything started is stopped at
+// the end, on failure and on Ctrl-C. Not a timed test: it exits 0 with MISS lines; 1 if it broke.
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatTable } from '@switchyard/demo';
+import { cleanUpOnSignals, onCleanup, runCleanups } from './lib/cleanup';
+import { cli, type CommandTimes, deployTimes, type DeployTiming, medianOf, rollbackTimes, switchTimes } from './lib/cli-timings';
+import { deployer } from './lib/deployer';
+import { type LoadRunPlan, loadRun, type LoadRunResult } from './lib/load-run';
+import { stepMs, isSwitchStep, isDrainStep } from './lib/ops';
+import { createProject, type BenchProjectOptions, type SwitchMode } from './lib/project';
+import { fixed, median, sec } from './lib/stats';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PORTS: Record<SwitchMode | 'timing' | 'deploy', number> = { socket: 18200, reload: 18210, timing: 18220, deploy: 18230 };
+
+const TARGETS = { ratio: 1.5, switchMs: 1000, rollbackMs: 1000, overheadMs: 3000 };
+
+const USAGE = `usage: pnpm bench:switch [--quick] [--root DIR] [--drain-grace-ms N] [--upstream-keepalive-ms N]
+Measures issue 4's figures on this machine (see bench/README.md); --quick is a short smoke run.`;
+
+const options = {
+  quick: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  root: { type: 'string', default: '/tmp/switchyard-bench' },
+  // Shorter than the app's default drain (1500 ms) and local.json's upstream keepalive (1000 ms),
+  // with the same order (drain grace > keepalive), so that 22 drains fit in a run of ~30–60 s.
+  // --drain-grace-ms 1500 --upstream-keepalive-ms 1000 runs with the defaults.
+  'drain-grace-ms': { type: 'string', default: '700' },
+  'upstream-keepalive-ms': { type: 'string', default: '400' },
+} as const;
+
+function commandLine() {
+  try {
+    return parseArgs({ options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const args = commandLine();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const quick = args.quick === true;
+const root = String(args.root);
+
+interface Plan extends LoadRunPlan {
+  /** Indexes of the operations that are rollbacks; the others are deploys. */
+  rollbackAt: readonly number[];
+  /** Switches between two warm colours, nothing stopped: the rename alone, for comparison. */
+  warmSwitches: number;
+  switchRuns: number;
+  rollbackRuns: number;
+  deployRuns: number;
+}
+
+const common = { connections: 64, threads: 2, probeRatePerSec: 200, windowAfterMs: 1000 };
+const plan: Plan = quick
+  ? { ...common, operations: 5, rollbackAt: [2], targetSec: 12, maxSec: 40, leadInMs: 2000, tailMs: 2000, warmSwitches: 4, switchRuns: 4, rollbackRuns: 2, deployRuns: 2 }
+  : { ...common, operations: 22, rollbackAt: [7, 15], targetSec: 30, maxSec: 120, leadInMs: 3000, tailMs: 3000, warmSwitches: 10, switchRuns: 10, rollbackRuns: 5, deployRuns: 3 };
+
+function numberArg(name: 'drain-grace-ms' | 'upstream-keepalive-ms'): number {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 50 || value > 10_000) {
+    console.error(`--${name}: expected milliseconds from 50 to 10000`);
+    process.exit(2);
+  }
+  return value;
+}
+const drainGraceMs = numberArg('drain-grace-ms');
+const upstreamKeepaliveMs = numberArg('upstream-keepalive-ms');
+if (drainGraceMs <= upstreamKeepaliveMs) {
+  console.error('--drain-grace-ms must be longer than --upstream-keepalive-ms (nginx drops idle connections to the old colour first)');
+  process.exit(2);
+}
+
+const print = (line = '') => console.log(line);
+const table = (header: string[], rows: (string | number)[][]) => formatTable(header, rows).forEach((line) => print(`  ${line}`));
+const phase = (title: string) => print(`\n== ${title}  (load average ${fixed(loadavg()[0] ?? 0)})`);
+
+async function project(name: keyof typeof PORTS, options: Partial<BenchProjectOptions> = {}) {
+  const created = await createProject({
+    projectConfigDir: join(REPO, 'config'),
+    root: join(root, name),
+    port: PORTS[name],
+    mode: name === 'reload' ? 'reload' : 'socket',
+    keepOldWarm: false,
+    ...options,
+  });
+  onCleanup(created.stop, { repeatOnSignal: true });
+  return created;
+}
+
+/** The run's figures and raw probe samples ([epoch ms, latency ms, ok]), for a closer look. */
+function save(result: LoadRunResult, path: string) {
+  const { samples, ...rest } = result;
+  writeFileSync(path, JSON.stringify({ ...rest, samples: samples.map((x) => [Math.round(x.at), +x.latencyMs.toFixed(2), x.ok ? 1 : 0]) }));
+}
+
+const label = (r: LoadRunResult) => (r.ops[0]?.kind === 'switch' ? 'socket, warm↔warm, none stopped' : r.mode);
+
+/** Parts 1 and 2: both switches, GET then POST, on one project each. */
+async function underLoad(): Promise<LoadRunResult[]> {
+  const results: LoadRunResult[] = [];
+  for (const mode of ['socket', 'reload'] as const) {
+    phase(`${mode} switch under load`);
+    const p = await project(mode, { env: { DRAIN_GRACE_MS: String(drainGraceMs) }, upstreamKeepaliveMs });
+    const ops = deployer(p);
+    const first = await ops.deploy();
+    if (!first.ok) throw new Error(`the first deploy failed: ${first.error}`);
+    for (const method of ['GET', 'POST'] as const) {
+      print(`  ${method}: ${plan.connections} connections, ${plan.operations - plan.rollbackAt.length} deploys + ${plan.rollbackAt.length} rollbacks over ~${plan.targetSec} s…`);
+      const result = await loadRun(p, (i) => (plan.rollbackAt.includes(i) ? ops.rollback() : ops.deploy()), method, plan, print);
+      const l = result.load;
+      print(
+        `    ${l.requests.toLocaleString('en-US')} requests in ${fixed(l.durationSec, 1)} s, non-2xx ${l.non2xx}, errors c/r/w/t ${l.socketErrors.connect}/${l.socketErrors.read}/${l.socketErrors.write}/${l.socketErrors.timeout}, ` +
+          `${result.ops.filter((o) => o.ok).length}/${result.ops.length} operations ok`,
+      );
+      results.push(result);
+      save(result, join(p.root, `${method}.json`));
+    }
+    await p.stop();
+  }
+  return results;
+}
+
+function printLoad(results: LoadRunResult[]) {
+  print('\nRequests under load (wrk, 64 connections; every deploy and rollback stops the old colour)');
+  table(
+    ['switch', 'load', 'seconds', 'ops ok', 'requests', 'req/s', 'non-2xx', 'connect', 'read', 'write', 'timeout', 'wrk p99 ms'],
+    results.map((r) => [
+      label(r),
+      r.method,
+      fixed(r.load.durationSec, 1),
+      `${r.ops.filter((o) => o.ok).length}/${r.ops.length}`,
+      r.load.requests,
+      Math.round(r.load.requests / r.load.durationSec),
+      r.load.non2xx,
+      r.load.socketErrors.connect,
+      r.load.socketErrors.read,
+      r.load.socketErrors.write,
+      r.load.socketErrors.timeout,
+      fixed(r.load.latencyMs.p99, 1),
+    ]),
+  );
+  print('\nLatency probe (sequential keep-alive GETs, 200/s; window = switch step start → old colour stopped + 1 s)');
+  table(
+    ['switch', 'load', 'steady n', 'window n', 'probe errors', 'p99 steady ms', 'p99 window ms', 'ratio', 'max steady ms', 'max window ms', 'p99 new colour starting ms'],
+    results.map((r) => [
+      label(r),
+      r.method,
+      r.latency.steady,
+      r.latency.inWindows,
+      r.latency.probeErrors,
+      fixed(r.latency.p99SteadyMs),
+      fixed(r.latency.p99WindowsMs),
+      fixed(r.latency.ratio),
+      fixed(r.latency.maxSteadyMs, 1),
+      fixed(r.latency.maxWindowsMs, 1),
+      fixed(r.latency.p99PreparingMs),
+    ]),
+  );
+  print('\nOperations under load (medians)');
+  table(
+    ['switch', 'load', 'deploy s', 'rollback s', 'switch step ms', 'drain + stop s'],
+    results.map((r) => {
+      const deploys = r.ops.filter((o) => o.kind === 'deploy' && o.ok);
+      const rollbacks = r.ops.filter((o) => o.kind === 'rollback' && o.ok);
+      return [
+        label(r),
+        r.method,
+        sec(median(deploys.map((o) => o.end - o.start))),
+        sec(median(rollbacks.map((o) => o.end - o.start))),
+        fixed(median(r.ops.map((o) => stepMs(o, isSwitchStep))), 1),
+        sec(median(r.ops.map((o) => stepMs(o, isDrainStep)))),
+      ];
+    }),
+  );
+}
+
+interface Timings {
+  warm: LoadRunResult;
+  switching: CommandTimes[];
+  rollback: CommandTimes[];
+  deploys: { pnpm: DeployTiming[]; node: DeployTiming[] };
+}
+
+async function timings(): Promise<Timings> {
+  const run = cli(REPO);
+  phase('two warm colours: switches under load (for comparison), then pnpm switch and pnpm rollback without load');
+  const warm = await project('timing', { keepOldWarm: true });
+  const ops = deployer(warm);
+  for (const op of [await ops.deploy(), await ops.deploy()]) if (!op.ok) throw new Error(`setting up two warm colours failed: ${op.error}`);
+  print(`  GET under load, ${plan.warmSwitches} switches between the two warm colours (nothing started or stopped), for comparison…`);
+  const warmPlan = { ...plan, operations: plan.warmSwitches, targetSec: (plan.leadInMs + plan.tailMs) / 1000 + plan.warmSwitches * 1.5 };
+  const warmRun = await loadRun(warm, () => ops.switch(), 'GET', warmPlan, print);
+  save(warmRun, join(warm.root, 'GET-warm-switches.json'));
+  const switching = await switchTimes(warm, run, plan.switchRuns);
+  const rollback = await rollbackTimes(warm, run, plan.rollbackRuns);
+  await warm.stop();
+
+  phase('deploy overhead (dependencies unchanged, old colour drained and stopped, no load)');
+  const fresh = await project('deploy');
+  const first = await deployer(fresh).deploy();
+  if (!first.ok) throw new Error(`the first deploy failed: ${first.error}`);
+  const deploys = await deployTimes(fresh, run, plan.deployRuns);
+  await fresh.stop();
+  return { warm: warmRun, switching, rollback, deploys };
+}
+
+function printTimings({ switching, rollback, deploys }: Timings) {
+  print('\nCommand wall time (whole process, spawn to exit; "own work" = the command\'s "Finished in")');
+  table(
+    ['command', 'runs', 'median s', 'min s', 'max s', 'own work median s'],
+    [...switching, ...rollback].map((t) => [
+      t.label,
+      t.wallMs.length,
+      sec(medianOf(t).wall),
+      sec(Math.min(...t.wallMs)),
+      sec(Math.max(...t.wallMs)),
+      Number.isNaN(medianOf(t).command) ? '-' : sec(medianOf(t).command),
+    ]),
+  );
+  print('\nDeploys with unchanged dependencies, old colour drained and stopped (medians, s)');
+  const kinds = [...new Set([...deploys.pnpm, ...deploys.node].flatMap((d) => Object.keys(d.steps)))];
+  const column = (runs: DeployTiming[], pick: (d: DeployTiming) => number) => sec(median(runs.map(pick)));
+  const row = (label: string, pick: (d: DeployTiming) => number) => [label, column(deploys.pnpm, pick), column(deploys.node, pick)];
+  table(
+    ['', 'pnpm deploy:env', 'node dist/commands/deploy.mjs'],
+    [
+      row('spawn → plan made (pnpm/Node start, load, config, lock, observe)', (d) => d.beforeMs),
+      ...kinds.map((k) => row(`  ${k}`, (d) => d.steps[k] ?? 0)),
+      row('finish → exit', (d) => d.afterMs),
+      row('total (wall)', (d) => d.wallMs),
+      row('app start + first healthy answer (Start + Health gate)', (d) => d.appMs),
+      row('overhead = total − app start + health', (d) => d.overheadMs),
+    ],
+  );
+}
+
+function summary(load: LoadRunResult[], t: Timings): boolean {
+  const rows: string[][] = [];
+  const verdicts: string[] = [];
+  const judge = (figure: string, measured: string, target: string, pass: boolean | undefined) => {
+    const verdict = pass === undefined ? 'info' : pass ? 'PASS' : 'MISS';
+    rows.push([figure, measured, target, verdict]);
+    if (pass !== undefined) verdicts.push(`${verdict}  ${figure}: ${measured} (target ${target})`);
+  };
+  for (const r of load) {
+    const e = r.load.socketErrors;
+    const failed = r.load.non2xx + e.connect + e.read + e.write + e.timeout + r.latency.probeErrors;
+    const opsOk = r.ops.length === plan.operations && r.ops.every((o) => o.ok);
+    judge(
+      `${r.mode} switch, ${r.method}: non-2xx + socket errors (c/r/w/t) + probe errors`,
+      `${r.load.non2xx} + ${e.connect}/${e.read}/${e.write}/${e.timeout} + ${r.latency.probeErrors}${opsOk ? '' : ' (operations failed!)'}`,
+      r.mode === 'socket' ? '0' : '— (beside it)',
+      r.mode === 'socket' ? failed === 0 && opsOk : undefined,
+    );
+  }
+  for (const r of load)
+    judge(
+      `${r.mode} switch, ${r.method}: p99 window ÷ p99 steady`,
+      `${fixed(r.latency.p99WindowsMs)} / ${fixed(r.latency.p99SteadyMs)} ms = ${fixed(r.latency.ratio)}`,
+      `≤ ${TARGETS.ratio}`,
+      r.mode === 'socket' ? r.latency.ratio <= TARGETS.ratio : undefined,
+    );
+  judge(
+    'socket switch between warm colours (none stopped), GET: p99 window ÷ p99 steady',
+    `${fixed(t.warm.latency.p99WindowsMs)} / ${fixed(t.warm.latency.p99SteadyMs)} ms = ${fixed(t.warm.latency.ratio)}`,
+    `≤ ${TARGETS.ratio}`,
+    undefined,
+  );
+  const sw = medianOf(t.switching[0]!);
+  const swNode = medianOf(t.switching[1]!);
+  judge('pnpm switch, median wall time', `${sec(sw.wall)} s (node alone ${sec(swNode.wall)} s, own work ${sec(sw.command)} s)`, `≤ ${sec(TARGETS.switchMs)} s`, sw.wall <= TARGETS.switchMs);
+  const rb = medianOf(t.rollback[0]!);
+  const rbNode = medianOf(t.rollback[1]!);
+  judge('pnpm rollback to a warm colour, median', `${sec(rb.wall)} s (node alone ${sec(rbNode.wall)} s)`, `≤ ${sec(TARGETS.rollbackMs)} s`, rb.wall <= TARGETS.rollbackMs);
+  const overhead = median(t.deploys.pnpm.map((d) => d.overheadMs));
+  judge(
+    'pnpm deploy:env overhead over app start + health, median',
+    `${sec(overhead)} s (deploy ${sec(median(t.deploys.pnpm.map((d) => d.wallMs)))} s − app ${sec(median(t.deploys.pnpm.map((d) => d.appMs)))} s; node alone ${sec(median(t.deploys.node.map((d) => d.overheadMs)))} s)`,
+    `≤ ${sec(TARGETS.overheadMs)} s`,
+    overhead <= TARGETS.overheadMs,
+  );
+  print('\nSummary');
+  table(['figure', 'measured', 'target', ''], rows);
+  print('');
+  verdicts.forEach((line) => print(line));
+  return verdicts.every((line) => line.startsWith('PASS'));
+}
+
+cleanUpOnSignals();
+const started = performance.now();
+print(`bench:switch${quick ? ' --quick' : ''}: ${cpus().length} CPUs, Node ${process.version}, root ${root}`);
+print(
+  `  under load: app drain grace ${drainGraceMs} ms, nginx upstream keepalive ${upstreamKeepaliveMs} ms (deploy overhead: the defaults); ` +
+    `${plan.operations} operations per load run (rollbacks at ${plan.rollbackAt.map((i) => i + 1).join(', ')})`,
+);
+let exitCode = 0;
+try {
+  const load = await underLoad();
+  const t = await timings();
+  printLoad([...load, t.warm]);
+  printTimings(t);
+  summary(load, t);
+  print(`\nbench:switch finished in ${sec(performance.now() - started)} s`);
+} catch (error) {
+  console.error(`\nbench:switch failed: ${(error as Error).stack ?? String(error)}`);
+  exitCode = 1;
+} finally {
+  await runCleanups();
+}
+process.exit(exitCode);

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScript } from './support/cli';
+import { REPO, runScript } from './support/cli';
 
 const secrets = {
   SESSION_SECRET: 'x'.repeat(32),
@@ -30,5 +32,26 @@ describe.concurrent('pnpm config:print for the shipped environments', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Unknown option '--enviroment'");
     expect(result.stderr).toContain('usage: pnpm config:print');
+  });
+});
+
+describe('bin/switchyard', () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(join(REPO, 'bin/switchyard'), args, { cwd: REPO, env: { ...process.env, ...secrets } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+
+  it('runs a command from its bundle, as pnpm does', async () => {
+    const result = await run(['config-print', '--env', 'staging']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('environment = "staging"');
+  });
+
+  it('names the commands when given an unknown one: exit 2', async () => {
+    const result = await run(['deploi']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('usage: bin/switchyard deploy|switch|rollback|status');
   });
 });

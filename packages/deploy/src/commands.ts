@@ -42,7 +42,7 @@ async function runPlanned(name: string, options: CommandOptions, plan: (facts: F
   const { config, out } = options;
   const started = performance.now();
   const rt = await openRuntime(config);
-  const ctx: StepContext = { ...rt, out };
+  const ctx: StepContext = { ...rt, out, logStarts: {} };
   if (options.dryRun) {
     const planned = plan(await observe(rt, new Date()));
     out.emit({ type: 'start', command: name, environment: config.environment, detail: planned.detail });

@@ -15,6 +15,8 @@ const CONFIRM_TIMEOUT_MS = 3_000;
 
 export interface StepContext extends Runtime {
   out: Reporter;
+  /** Size of each colour's log when this command started it: its own output begins there. */
+  logStarts: Partial<Record<Color, number>>;
 }
 
 type Handler<K extends Action['kind']> = (ctx: StepContext, action: Extract<Action, { kind: K }>) => Promise<void>;
@@ -70,8 +72,28 @@ async function testNginxOrRestore(ctx: StepContext, previous: Previous): Promise
   throw new DeployFailed(`nginx rejected the rendered configuration; nothing was reloaded and traffic is unchanged:\n${tested.message}`);
 }
 
+async function logSize(ctx: StepContext, color: Color): Promise<number> {
+  const result = await ctx.host.run(['stat', '-c', '%s', ctx.layout.colorLog(color)], { nothrow: true });
+  return result.ok ? Number(result.stdout.trim()) : 0;
+}
+
+/**
+ * What the instance printed since this command started it: its first lines (start-up, the reason
+ * it is broken) and its last ones, which a gate's own probes would otherwise push out of a tail.
+ */
+async function instanceLog(ctx: StepContext, color: Color): Promise<string[]> {
+  const start = ctx.logStarts[color];
+  if (start === undefined) return ctx.processes.lastLogLines(color, LOG_LINES);
+  const since = await ctx.host.run(['tail', '-c', `+${start + 1}`, ctx.layout.colorLog(color)], { nothrow: true });
+  const lines = since.stdout.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length <= LOG_LINES) return lines;
+  const head = lines.slice(0, LOG_LINES / 2);
+  const tail = lines.slice(-LOG_LINES / 2);
+  return [...head, `… ${lines.length - head.length - tail.length} more lines …`, ...tail];
+}
+
 async function failWithLogs(ctx: StepContext, color: Color, stop: boolean, reason: string): Promise<never> {
-  ctx.out.emit({ type: 'logs', source: `${color}'s log`, lines: await ctx.processes.lastLogLines(color, LOG_LINES) });
+  ctx.out.emit({ type: 'logs', source: `${color}'s log`, lines: await instanceLog(ctx, color) });
   if (stop) await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
   throw new DeployFailed(`${color} failed its health gate: ${reason}. ${stop ? `${color} was stopped; ` : ''}traffic is unchanged`);
 }
@@ -156,6 +178,7 @@ const handlers: Handlers = {
 
   async 'start-color'(ctx, { color, restart }) {
     if (restart) await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+    ctx.logStarts[color] = await logSize(ctx, color);
     await ctx.processes.start(color);
   },
 

@@ -19,6 +19,7 @@ async function managerState(host: Host, runtimeDir: string): Promise<string> {
 // "" means nobody answers (systemctl only printed "Failed to connect to bus"); "initializing" and
 // "starting" answer but are not ready to take jobs reliably yet.
 const READY = new Set(['running', 'degraded', 'maintenance', 'stopping']);
+const NOBODY_ANSWERS = new Set(['', 'offline']);
 
 /**
  * Makes `systemctl --user` usable where systemd is not PID 1 (containers, CI): starts a private
@@ -38,8 +39,9 @@ export async function ensureUserManager(host: Host): Promise<UserManager> {
   // Two commands arriving at once must not both start a manager.
   const lock = await host.lock(join(runtimeDir, 'switchyard-user-manager.lock'), { command: 'start systemd --user', deployId: '-' }, { waitMs: START_TIMEOUT_MS });
   try {
-    // Nothing answers (no socket, or a stale one left by a manager that was killed): start one.
-    if ((await managerState(host, runtimeDir)) === '') {
+    // Nothing answers (no socket, or a stale one left by a manager that was killed; "offline" where
+    // the system does not look booted with systemd, as on a fresh container): start one.
+    if (NOBODY_ANSWERS.has(await managerState(host, runtimeDir))) {
       if (!(await host.exists(SYSTEMD))) throw new ProcessError(`no systemd user manager answers and ${SYSTEMD} is missing`);
       // systemd refuses a user instance unless the system looks booted with systemd.
       await host.run(['mkdir', '-p', '/run/systemd/system'], { nothrow: true });

@@ -7,10 +7,10 @@ import { type Problem, kindOf, problemsFromIssues } from './problems';
 import { type AppConfig, configSchema } from './schema';
 import type { Secret } from './secret';
 import { loadSecrets } from './secrets';
+import { ENVIRONMENT_NAME } from './values';
 
 export const BASE_FILE = 'base.json';
 const NOT_ENVIRONMENTS = new Set(['base', 'schema', 'schema.base']);
-const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const MAX_FILE_BYTES = 1024 * 1024;
 
 export interface Config extends AppConfig {

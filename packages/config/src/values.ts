@@ -6,6 +6,10 @@ import { z } from 'zod';
  */
 
 export const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+/** The name of an environment: the file config/<name>.json. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+export const environmentName = z.string().regex(ENVIRONMENT_NAME, { error: 'expected 1–32 lowercase letters, digits or "-"' });
 const APP_NAME_RULE = 'expected 2–32 lowercase letters, digits or "-", starting with a letter';
 export const appName = z
   .string({ error: APP_NAME_RULE })

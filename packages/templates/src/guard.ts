@@ -15,11 +15,8 @@ function checked<T>(validator: Validator, value: T, key: string): T {
   return value;
 }
 
-const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
-const environmentName = { safeParse: (value: unknown) => ({ success: typeof value === 'string' && ENVIRONMENT.test(value) }) };
-
 export const safe = {
-  environment: (value: string, key: string) => checked(environmentName, value, key),
+  environment: (value: string, key: string) => checked(values.environmentName, value, key),
   path: (value: string, key: string) => checked(values.absolutePath, value, key),
   host: (value: string, key: string) => checked(values.hostName, value, key),
   ip: (value: string, key: string) => checked(values.ipAddress, value, key),

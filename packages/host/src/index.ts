@@ -24,3 +24,4 @@ export { chooseProcessDriver, type ChooseDriverOptions } from './choose-driver';
 export { httpGet, type ProbeTarget, type ProbeOptions, type ProbeResult } from './http-probe';
 export { nginxDriver, type NginxDriver, type NginxDriverOptions, type NginxTestResult } from './nginx-driver';
 export { CommandError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError } from './errors';
+export { describeSourceTree, isDirectory, type SourceTree } from './source-tree';

@@ -1,33 +1,21 @@
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@switchyard/config';
-import { stopEverything } from '@switchyard/deploy';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectWith, REPO, runScript } from './support/cli';
+import { REPO, runScript } from './support/cli';
+import { deployProject } from './support/deploy-project';
 
 const MARKER = 'sy-marker-51c2e0-secret';
 const ALL_SECRETS = ['SESSION_SECRET', 'DATABASE_URL', 'STAGING_PASSWORD', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 const secretEnv = Object.fromEntries(ALL_SECRETS.map((name) => [name, `${MARKER}-${name}`]));
 
-const readJson = (path: string) => JSON.parse(readFileSync(join(REPO, path), 'utf8')) as Record<string, unknown>;
-
 /** A local environment that requires a secret, deployed for real under a temp root. */
-const root = mkdtempSync(join(tmpdir(), 'switchyard-secrets-'));
-chmodSync(root, 0o755); // nginx's workers (nobody) must reach the sockets under it
-const project = projectWith({
-  'base.json': { ...readJson('config/base.json'), source: { type: 'path', path: join(REPO, 'examples/catalog-app') } },
-  'local.json': {
-    ...readJson('config/local.json'),
-    server: { type: 'local', root },
-    supervisor: 'plain',
-    secrets: ['SESSION_SECRET'],
-    health: { timeoutMs: 5000 },
-    nginx: { listen: { address: '127.0.0.1', port: 19050 }, drainMs: 1500, upstreamKeepaliveMs: 500, staging: { header: 'X-Next', allow: ['127.0.0.1'] } },
-    assets: { type: 'local', directory: join(root, 'assets') },
-  },
+const project = await deployProject(19050, {
+  secrets: ['SESSION_SECRET'],
+  source: { type: 'path', path: join(REPO, 'examples/catalog-app') },
+  nginx: { staging: { header: 'X-Next', allow: ['127.0.0.1'] } },
 });
-const local = ['--env', 'local', '--config-dir', join(project, 'config')];
+const local = project.flags();
 
 /**
  * Every Switchyard command and the invocations that exercise it, in order (the local project's
@@ -47,10 +35,8 @@ const INVOCATIONS: Record<string, [args: string[], exitCode: number][]> = {
   status: [[local, 0], [[...local, '--json'], 0]],
 };
 
-afterAll(async () => {
-  const { config } = loadConfig({ environment: 'local', configDir: join(project, 'config'), processEnv: secretEnv });
-  if (config) await stopEverything(config);
-});
+afterAll(() => project.cleanup());
+
 const NOT_COMMANDS = new Set(['build', 'test', 'typecheck', 'lint', 'check:root', 'demo']);
 
 const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };

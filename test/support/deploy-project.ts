@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deepMerge } from '@switchyard/config';
+import { httpGet } from '@switchyard/host';
 import { makeRelease } from '../../examples/catalog-app/make-release.mjs';
 import { type CliResult, REPO, runScript } from './cli';
 
@@ -16,17 +17,6 @@ import { type CliResult, REPO, runScript } from './cli';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function merge(base: Json, over: Json): Json {
-  const out: Json = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
-    out[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
-  }
-  return out;
-}
-
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Json;
 
 export interface HttpAnswer {
@@ -38,22 +28,11 @@ export interface HttpAnswer {
 }
 
 /** One GET to 127.0.0.1:port on a new connection; never throws. */
-export function get(port: number, path: string, options: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'GET', agent: false, headers: { Host: 'localhost', ...options.headers }, timeout: options.timeoutMs ?? 5_000 },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ ok: res.statusCode === 200, status: res.statusCode ?? 0, headers: res.headers, body }));
-        res.on('error', (error) => resolve({ ok: false, status: 0, headers: {}, body, error: error.message }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (error) => resolve({ ok: false, status: 0, headers: {}, body: '', error: error.message }));
-    req.end();
-  });
+export async function get(port: number, path: string, options: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+  const answer = await httpGet({ address: '127.0.0.1', port }, path, { timeoutMs: options.timeoutMs ?? 5_000, ...(options.headers ? { headers: options.headers } : {}) });
+  return answer.reached
+    ? { ok: answer.status === 200, status: answer.status, headers: answer.headers, body: answer.body }
+    : { ok: false, status: 0, headers: {}, body: '', error: answer.error };
 }
 
 /** Sequential GETs through nginx until stop(); every answer that is not a 200 is kept. */
@@ -321,7 +300,7 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
   for (const schema of ['schema.json', 'schema.base.json'])
     writeFileSync(join(configDir, schema), readFileSync(join(REPO, 'config', schema)));
 
-  let local = merge(readJson(join(REPO, 'config/local.json')), {
+  let local = deepMerge(readJson(join(REPO, 'config/local.json')), {
     server: { type: 'local', root: serverRoot },
     source: { type: 'path', path: join(dir, 'src', '1.0.0') },
     nginx: { listen: { address: '127.0.0.1', port }, drainMs: 1500, upstreamKeepaliveMs: 500 },
@@ -331,7 +310,7 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
     assets: { type: 'local', directory: join(dir, 'assets') },
     app,
   });
-  local = merge(local, configPatch);
+  local = deepMerge(local, configPatch) as Json;
   const writeLocal = () => writeFileSync(join(configDir, 'local.json'), `${JSON.stringify(local, null, 2)}\n`);
   writeLocal();
 
@@ -343,7 +322,7 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
     appRoot,
     release: (version, options = {}) => makeRelease({ version, destDir: join(dir, 'src', version), broken: options.broken ?? false, force: true }),
     configure(patch) {
-      local = merge(local, patch);
+      local = deepMerge(local, patch) as Json;
       writeLocal();
     },
     flags: () => ['--env', 'local', '--config-dir', configDir],

@@ -21,14 +21,24 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 const knownSecrets = new Set<Secret>();
 
-/** Writes to stdout with every loaded secret's value replaced, whatever the caller printed. */
-export function print(text: string): void {
-  process.stdout.write(`${redactText(text, knownSecrets)}\n`);
+/**
+ * A reader that goes away (`pnpm deploy:env --dry-run | head`) must not crash a command half-way
+ * through a deploy: writing to it stops, the command finishes its job.
+ */
+const closed = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed.add(stream);
+  });
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!closed.has(stream)) stream.write(`${redactText(text, knownSecrets)}\n`);
 }
 
-export function printError(text: string): void {
-  process.stderr.write(`${redactText(text, knownSecrets)}\n`);
-}
+/** Writes to stdout with every loaded secret's value replaced, whatever the caller printed. */
+export const print = (text: string): void => write(process.stdout, text);
+export const printError = (text: string): void => write(process.stderr, text);
 
 export interface CommandLine {
   env: string;

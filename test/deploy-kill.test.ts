@@ -40,7 +40,8 @@ async function expectConsistent(project: DeployProject, version: string, context
   const page = await project.get('/');
   expect([page.status, page.headers['x-app-color'], page.headers['x-app-version']], context).toEqual([200, live, version]);
   expect(readlinkSync(join(project.appRoot, 'run/live.sock')), context).toBe(`${live}.sock`);
-  expect(readlinkSync(join(project.appRoot, 'run/idle.sock')), context).toBe(`${idle}.sock`);
+  // The other colour is stopped, so the backup (idle.sock) is the live colour, never a dead one.
+  expect(readlinkSync(join(project.appRoot, 'run/idle.sock')), context).toBe(`${live}.sock`);
   expect(state.live, context).toBe(live);
   expect(state.colors[live!]?.releaseId, context).toBe(liveRelease);
   expect(state.colors[idle], context).toBeNull();

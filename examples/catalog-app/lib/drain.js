@@ -1,7 +1,10 @@
 import { log } from './log.js';
 
 /**
- * The drain on SIGTERM and SIGINT, in the order that loses no request behind nginx:
+ * The drain on SIGTERM and SIGINT. Switchyard itself sends SIGTERM only once nginx holds no
+ * connection to this colour, and then there is nothing to drain: the process exits at once. The
+ * rest is a refinement for a SIGTERM that comes earlier (nginx.drainMs ran out, a person ran
+ * `systemctl stop`), in the order that loses no request behind nginx:
  *
  * 1. `state.draining = true`: the listener stays open and every response carries
  *    `Connection: close`, so each connection ends after its current request — including idle
@@ -48,6 +51,11 @@ export function installDrain(server, { state, graceMs, timeoutMs, exit = (code) 
     state.draining = true;
     startedAt = Date.now();
     log('drain started', { signal, graceMs, timeoutMs, connections: sockets.size });
+    if (sockets.size === 0) {
+      server.close();
+      finish('no connections');
+      return;
+    }
 
     setTimeout(() => {
       log('drain grace over, closing the listener', { connections: sockets.size });

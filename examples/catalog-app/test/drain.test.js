@@ -135,6 +135,18 @@ describe('the drain on SIGTERM', () => {
     }
   });
 
+  it('exits at once when no connection is left, as when Switchyard sends SIGTERM', { timeout: 10_000 }, async () => {
+    const app = await startServer({ env: { SOCKET_PATH: join(tempDir(), 'n.sock'), DRAIN_GRACE_MS: '2000', DRAIN_TIMEOUT_MS: '5000' } });
+    await request(app.target, { path: '/health' });
+    await sleep(50);
+    const sentAt = Date.now();
+    app.child.kill('SIGTERM');
+    const exit = await app.exited;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sentAt).toBeLessThan(1000);
+    expect(app.lines.at(-1)).toMatchObject({ msg: 'drain finished', outcome: 'no connections' });
+  });
+
   it('destroys what is left at DRAIN_TIMEOUT_MS and exits 0', { timeout: 10_000 }, async () => {
     const app = await startServer({ env: { SOCKET_PATH: join(tempDir(), 'g.sock'), DRAIN_GRACE_MS: '200', DRAIN_TIMEOUT_MS: '1200' } });
     const stuck = slowPost(app.target); // never finished

@@ -6,6 +6,7 @@ import {
   appName,
   cidr,
   command,
+  commandVariables,
   envVarName,
   hostName,
   httpHeaderName,
@@ -17,6 +18,7 @@ import {
   seconds,
   secretName,
   size,
+  startCommand,
   unixUser,
   urlPath,
 } from './values';
@@ -70,12 +72,12 @@ const source = z
 const build = z
   .strictObject({
     install: command
-      .default(['npm', 'ci', '--omit=dev', '--no-audit', '--no-fund'])
-      .describe('Installs dependencies inside the release; skipped when the lockfile is unchanged'),
+      .optional()
+      .describe('Installs dependencies inside the release, such as ["npm", "ci", "--omit=dev"]; none when absent'),
     build: command.optional().describe('Builds the release after install (optional)'),
     lockfile: relativePath
-      .default('package-lock.json')
-      .describe('File whose hash decides whether the previous install can be reused'),
+      .optional()
+      .describe("File whose hash decides whether the previous release's node_modules can be reused instead of installing"),
   })
   .describe('Install and build commands, run in the release directory');
 
@@ -101,8 +103,10 @@ const listen = z
 
 const start = z
   .strictObject({
-    command: command.describe('Starts one colour; it receives PORT or SOCKET_PATH, COLOR, RELEASE_ID'),
-    worker: command.optional().describe('Starts the worker unit (required when the worker module is enabled)'),
+    command: startCommand.describe(
+      'Starts one colour; it receives SOCKET_PATH (or HOST and PORT), COLOR, RELEASE_ID and TMPDIR, which arguments may name as ${SOCKET_PATH} …',
+    ),
+    worker: startCommand.optional().describe('Starts the worker unit (required when the worker module is enabled)'),
     listen: listen.prefault({ type: 'socket' }).describe('How a colour listens'),
   })
   .describe('How the app starts and listens');
@@ -185,8 +189,8 @@ const nginx = z
     clientMaxBodySize: size.default('10m').describe('Largest request body'),
     drainMs: milliseconds.default(5_000).describe('How long the old colour may take to finish its requests'),
     upstreamKeepaliveMs: milliseconds
-      .default(2_000)
-      .describe("How long nginx keeps an idle connection to a colour; shorter than the app's drain"),
+      .default(1_000)
+      .describe("How long nginx keeps an idle connection to a colour; shorter than the app's own keep-alive timeout (gunicorn: 2 s, Node: 5 s)"),
   })
   .prefault({})
   .describe('The nginx site in front of the colours');
@@ -199,9 +203,24 @@ const systemd = z
       .default('strict')
       .describe('reduced drops the namespace options that fail where systemd is not PID 1 (containers, CI)'),
     stopTimeoutSec: seconds.default(30).describe('How long systemd waits after SIGTERM; longer than the drain'),
+    writablePaths: z
+      .array(absolutePath)
+      .default([])
+      .describe('Further paths the app may write to (the release itself is read-only under systemd); each must exist'),
   })
   .prefault({})
   .describe('systemd units');
+
+const sharedPath = relativePath.refine((p) => p.split('/')[0] !== 'env', {
+  error: 'expected a path other than "env" (shared/env holds the secrets)',
+});
+
+const shared = z
+  .strictObject({
+    dirs: z.array(sharedPath).default([]).describe('Directories kept across releases (uploads, data), linked into every release'),
+    files: z.array(sharedPath).default([]).describe('Files kept across releases (a SQLite or JSON data file), linked into every release'),
+  })
+  .describe('Persistent paths under <root>/<app>/shared/, seeded from the first release that has them; writable by the app');
 
 const migrations = z
   .strictObject({
@@ -263,6 +282,7 @@ export const configSchema = z
       .array(secretName)
       .default([])
       .describe('Secrets this environment requires, read from the environment or .env files'),
+    shared: shared.prefault({}),
     migrations: migrations.optional(),
     assets: assets.optional(),
     keep: z
@@ -296,6 +316,22 @@ export const configSchema = z
         path: ['nginx', 'upstreamKeepaliveMs'],
         message: `expected less than the drain (nginx.drainMs = ${config.nginx.drainMs} ms), so nginx drops idle connections first`,
       });
+    const listening = config.start.listen.type;
+    const notSet = listening === 'socket' ? ['HOST', 'PORT'] : ['SOCKET_PATH'];
+    for (const key of ['command', 'worker'] as const)
+      config.start[key]?.forEach((arg, i) => {
+        for (const name of commandVariables(arg))
+          if (notSet.includes(name))
+            ctx.addIssue({ code: 'custom', path: ['start', key, i], message: `names \${${name}}, which a colour listening on a ${listening} does not get` });
+      });
+    const sharedPaths = [...config.shared.dirs, ...config.shared.files];
+    sharedPaths.forEach((path, i) => {
+      const clash = sharedPaths.find((other, j) => j !== i && (other === path || path.startsWith(`${other}/`)));
+      if (clash !== undefined) {
+        const [key, index] = i < config.shared.dirs.length ? ['dirs', i] : ['files', i - config.shared.dirs.length];
+        ctx.addIssue({ code: 'custom', path: ['shared', key, index], message: `overlaps "${clash}"; expected each shared path once` });
+      }
+    });
     for (const key of Object.keys(config.env))
       if (config.secrets.includes(key))
         ctx.addIssue({ code: 'custom', path: ['env', key], message: 'is also a secret; secrets never go in JSON' });

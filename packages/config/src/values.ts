@@ -105,16 +105,44 @@ export const plainValue = z
 
 // One argument of a command run by systemd or a shell: printable ASCII with no characters that a
 // shell, systemd's ExecStart parser or nginx would treat specially.
+const ARGUMENT_CHARS = '[A-Za-z0-9._/@+=,:-]';
 export const argument = z
   .string()
   .min(1, { error: 'expected a non-empty argument' })
   .max(1024, { error: 'expected an argument of at most 1024 characters' })
-  .regex(/^[A-Za-z0-9._/@+=,:-]+$/, { error: 'expected letters, digits and ._/@+=,:- only (one argument per array item)' });
+  .regex(new RegExp(`^${ARGUMENT_CHARS}+$`), { error: 'expected letters, digits and ._/@+=,:- only (one argument per array item)' });
 
 export const command = z
   .array(argument, { error: 'expected a command as an array of arguments, such as ["node", "server.js"]' })
   .min(1, { error: 'expected at least the program to run' })
   .max(64, { error: 'expected at most 64 arguments' });
+
+/**
+ * What a colour's start command may name as `${NAME}`: its own variables, which differ per colour.
+ * systemd expands them in ExecStart (each `${NAME}` stays within its one argument); the plain
+ * driver expands them the same way. Never a shell.
+ */
+export const COMMAND_VARIABLES = ['SOCKET_PATH', 'HOST', 'PORT', 'COLOR', 'RELEASE_ID', 'TMPDIR'] as const;
+export type CommandVariable = (typeof COMMAND_VARIABLES)[number];
+export const COMMAND_VARIABLE = new RegExp(`\\$\\{(${COMMAND_VARIABLES.join('|')})\\}`, 'g');
+
+export const startArgument = z
+  .string()
+  .min(1, { error: 'expected a non-empty argument' })
+  .max(1024, { error: 'expected an argument of at most 1024 characters' })
+  .regex(new RegExp(`^(${ARGUMENT_CHARS}|\\$\\{(${COMMAND_VARIABLES.join('|')})\\})+$`), {
+    error: `expected letters, digits and ._/@+=,:- only, and \${NAME} for one of ${COMMAND_VARIABLES.join(', ')} (one argument per array item)`,
+  });
+
+export const startCommand = z
+  .array(startArgument, { error: 'expected a command as an array of arguments, such as ["node", "server.js"]' })
+  .min(1, { error: 'expected at least the program to run' })
+  .max(64, { error: 'expected at most 64 arguments' });
+
+/** The `${NAME}` variables an argument uses. */
+export function commandVariables(arg: string): CommandVariable[] {
+  return [...arg.matchAll(COMMAND_VARIABLE)].map((match) => match[1] as CommandVariable);
+}
 
 export const urlPath = z
   .string()

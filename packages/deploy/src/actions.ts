@@ -8,19 +8,27 @@ import type { Color, LinkSpec, LiveState, RenderedFile } from '@switchyard/templ
 export type Action =
   | { kind: 'preflight' }
   | { kind: 'ship-release'; releaseId: string; source: string }
+  /** Every `shared.dirs` / `shared.files` path of the release made a link into shared/ (seeded from it once). */
+  | { kind: 'link-shared'; releaseId: string; dirs: string[]; files: string[] }
   | { kind: 'install'; releaseId: string; reuseFrom: string | null }
   | { kind: 'link-color'; color: Color; releaseId: string }
   /** `links`: the canary buckets' symlinks in socket mode (created or repaired; [] with ports). */
   | { kind: 'write-files'; files: RenderedFile[]; links: LinkSpec[] }
   | { kind: 'start-color'; color: Color; restart: boolean }
   | { kind: 'health-gate'; color: Color; stopOnFailure: boolean }
-  | { kind: 'switch-socket'; live: Color }
+  /**
+   * Renames live.sock to `live`'s socket and idle.sock to `idle`'s. idle.sock is every bucket's
+   * backup and the staging route: only ever a colour that passed its gate and keeps running.
+   */
+  | { kind: 'switch-socket'; live: Color; idle: Color }
+  /** Renames idle.sock alone: before a colour is (re)started, and once it has passed its gate. */
+  | { kind: 'point-idle'; color: Color }
   /** Socket mode's canary (start, change, end): renames the bucket links that differ from `links`. */
   | { kind: 'point-buckets'; live: LiveState; links: LinkSpec[] }
-  | { kind: 'switch-reload'; live: LiveState; liveConf: RenderedFile }
   /** `undo` puts traffic back where it was if nginx does not confirm. */
   | { kind: 'confirm'; expected: string; undo: Action[] }
-  | { kind: 'drain'; color: Color; graceMs: number }
+  /** Waits until nginx holds no connection to the colour (at most maxWaitMs), then stops it. */
+  | { kind: 'drain'; color: Color; maxWaitMs: number }
   | { kind: 'record-state'; state: DeployState }
   | { kind: 'prune'; releaseIds: string[] };
 

@@ -5,7 +5,7 @@ import type { Color } from '@switchyard/templates';
 import type { Step } from './actions';
 import { executeSteps, showPlan } from './execute';
 import type { Facts } from './facts';
-import type { StepContext } from './handlers';
+import type { StepContext } from './context';
 import { observe } from './observe';
 import { planDeploy } from './plan-deploy';
 import { planRollback } from './plan-rollback';

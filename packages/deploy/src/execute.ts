@@ -1,7 +1,8 @@
 import { type AuditStep } from '@switchyard/host';
 import { diffText } from '@switchyard/templates';
 import type { Step } from './actions';
-import { runAction, type StepContext } from './handlers';
+import type { StepContext } from './context';
+import { runAction } from './handlers';
 
 /** Runs the steps in order, one line as each starts and its duration as it ends; stops at the first failure. */
 export async function executeSteps(ctx: StepContext, steps: readonly Step[], done: AuditStep[]): Promise<void> {
@@ -24,8 +25,7 @@ export async function executeSteps(ctx: StepContext, steps: readonly Step[], don
 export async function showPlan(ctx: StepContext, steps: readonly Step[]): Promise<void> {
   ctx.out.emit({ type: 'plan', steps: steps.map((step) => step.name) });
   for (const step of steps) {
-    const files =
-      step.action.kind === 'write-files' ? step.action.files : step.action.kind === 'switch-reload' ? [step.action.liveConf] : [];
+    const files = step.action.kind === 'write-files' ? step.action.files : [];
     for (const file of files) {
       const current = (await ctx.host.readFile(file.path)) ?? null;
       if (current === file.content) continue;

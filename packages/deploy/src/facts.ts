@@ -9,8 +9,10 @@ export interface Facts {
   /** ISO time of this command, used for records. */
   now: string;
   state: DeployState;
-  /** The colour taking traffic, as nginx sees it (live.sock's target or live.conf), or null. */
+  /** The colour taking traffic, as nginx sees it (live.sock's target), or null. */
   live: Color | null;
+  /** The colour behind idle.sock (every bucket's backup, the staging route), or null. */
+  idle: Color | null;
   /** The release each colour's link points at. */
   releaseOf: Record<Color, string | null>;
   running: Record<Color, boolean>;

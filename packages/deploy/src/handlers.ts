@@ -1,23 +1,20 @@
 import { dirname, basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkDeployRoot, httpGet, type SystemdDriver, writeState } from '@switchyard/host';
-import { type Color, type LinkSpec, otherColor, renderLiveColor, type RenderedFile } from '@switchyard/templates';
+import { type Color, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
+import type { StepContext } from './context';
+import { waitUntilUnused } from './drain';
 import { DeployFailed } from './errors';
 import { colorEndpoint, failingCheck } from './health';
-import type { Reporter } from './reporter';
-import type { Runtime } from './runtime';
+import { checkNginxCanReachRunDir, shareRunDirWithNginx, whyNginxCannotReach } from './nginx-access';
+import { freshTmpDir, linkShared } from './release-dirs';
+
+export type { StepContext } from './context';
 
 const MIN_FREE_BYTES = 64 * 1024 * 1024;
 const LOG_LINES = 20;
-const OLD_WORKERS_TIMEOUT_MS = 10_000;
 const CONFIRM_TIMEOUT_MS = 3_000;
-
-export interface StepContext extends Runtime {
-  out: Reporter;
-  /** Size of each colour's log when this command started it: its own output begins there. */
-  logStarts: Partial<Record<Color, number>>;
-}
 
 type Handler<K extends Action['kind']> = (ctx: StepContext, action: Extract<Action, { kind: K }>) => Promise<void>;
 type Handlers = { [K in Action['kind']]: Handler<K> };
@@ -26,10 +23,10 @@ const isSystemd = (ctx: StepContext): ctx is StepContext & { processes: SystemdD
 const NGINX_FILES = (ctx: StepContext) =>
   new Set([ctx.layout.siteConf, ctx.layout.liveConf, ctx.layout.privateNginxConf, ctx.layout.htpasswd, ctx.layout.maintenancePage]);
 
-/** Writes files whose content differs; returns what was there before, to put back on failure. */
 /** What a path held before a write: its text (undefined: nothing) and the mode it must keep. */
 type Previous = Map<string, { content: string | undefined; mode: number }>;
 
+/** Writes files whose content differs; returns what was there before, to put back on failure. */
 async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): Promise<Previous> {
   const previous: Previous = new Map();
   for (const file of files) {
@@ -41,6 +38,12 @@ async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): P
     await ctx.host.writeFileAtomic(file.path, file.content, file.mode);
   }
   return previous;
+}
+
+/** Renames `link` to name `color`'s socket, when it does not already. */
+async function pointAt(ctx: StepContext, link: string, color: Color): Promise<void> {
+  const target = basename(ctx.layout.socket(color));
+  if ((await ctx.host.readlink(link)) !== target) await ctx.host.symlinkAtomic(target, link);
 }
 
 /**
@@ -98,40 +101,24 @@ async function failWithLogs(ctx: StepContext, color: Color, stop: boolean, reaso
   throw new DeployFailed(`${color} failed its health gate: ${reason}. ${stop ? `${color} was stopped; ` : ''}traffic is unchanged`);
 }
 
-/** Every directory from / down to run/, so nginx's workers can reach the sockets. */
-function ancestors(path: string): string[] {
-  const parts = path.split('/').filter(Boolean);
-  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
-}
-
-/**
- * nginx's workers run as another user (nobody for the private nginx started by root, www-data for
- * Debian's): a directory on the way to run/ that others cannot traverse turns every request into
- * a 502 or 403 only after the switch. Said here, before anything serves.
- */
-async function checkNginxCanReach(ctx: StepContext): Promise<void> {
-  const dirs = ancestors(ctx.layout.runDir);
-  const listing = await ctx.host.run(['stat', '-L', '-c', '%a %n', ...dirs]);
-  const closed = listing.stdout
-    .trim()
-    .split('\n')
-    .map((line) => /^(\d+) (.*)$/.exec(line))
-    .filter((match) => match !== null && (parseInt(match[1]!, 8) & 0o001) === 0)
-    .map((match) => `${match![2]} (mode ${match![1]})`);
-  if (closed.length === 0) return;
-  const message = `nginx's workers run as another user and cannot reach ${ctx.layout.runDir}: ${closed.join(', ')} ${closed.length > 1 ? 'are' : 'is'} not traversable by others; chmod o+x, or choose another server.root`;
-  if (ctx.config.nginx.mode === 'private') throw new DeployFailed(message);
-  ctx.out.emit({ type: 'note', message: `warning: ${message} (fine if nginx's user is in the directory's group)` });
-}
-
 const handlers: Handlers = {
   async preflight(ctx) {
     await checkDeployRoot(ctx.host, ctx.layout.appRoot, MIN_FREE_BYTES);
     for (const dir of [ctx.layout.releasesDir, ctx.layout.colorsDir, ctx.layout.nginxDir, ctx.layout.logDir, ctx.layout.systemdDir])
       await ctx.host.mkdirp(dir, 0o755);
-    await ctx.host.mkdirp(ctx.layout.sharedDir, 0o700);
+    // Traversable, not listable: units running as another user reach their shared paths; env stays 0600.
+    await ctx.host.mkdirp(ctx.layout.sharedDir, 0o711);
     await ctx.host.mkdirp(ctx.layout.runDir, 0o755);
-    await checkNginxCanReach(ctx);
+    await checkNginxCanReachRunDir(ctx);
+    const missing: string[] = [];
+    for (const path of ctx.config.systemd.writablePaths) if (!(await ctx.host.exists(path))) missing.push(path);
+    if (missing.length > 0)
+      throw new DeployFailed(`${ctx.config.paths.configFile}: systemd.writablePaths: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist on the server; create ${missing.length > 1 ? 'them' : 'it'} first`);
+  },
+
+  async 'link-shared'(ctx, { releaseId, dirs, files }) {
+    for (const dir of dirs) await linkShared(ctx, releaseId, dir, 'dir');
+    for (const file of files) await linkShared(ctx, releaseId, file, 'file');
   },
 
   async 'ship-release'(ctx, { releaseId, source }) {
@@ -144,14 +131,15 @@ const handlers: Handlers = {
 
   async install(ctx, { releaseId, reuseFrom }) {
     const dir = ctx.layout.release(releaseId);
+    const { install, build } = ctx.config.build;
     const previousModules = reuseFrom ? `${ctx.layout.release(reuseFrom)}/node_modules` : undefined;
     if (previousModules && (await ctx.host.exists(previousModules))) {
       // Hard links: instant, no extra space, and the old release's files stay untouched.
       await ctx.host.run(['cp', '-al', previousModules, `${dir}/node_modules`]);
-    } else if (!reuseFrom) {
-      await ctx.host.run(ctx.config.build.install, { cwd: dir, timeoutMs: 600_000 });
+    } else if (install) {
+      await ctx.host.run(install, { cwd: dir, timeoutMs: 600_000 });
     }
-    if (ctx.config.build.build) await ctx.host.run(ctx.config.build.build, { cwd: dir, timeoutMs: 600_000 });
+    if (build) await ctx.host.run(build, { cwd: dir, timeoutMs: 600_000 });
   },
 
   async 'link-color'(ctx, { color, releaseId }) {
@@ -178,6 +166,8 @@ const handlers: Handlers = {
 
   async 'start-color'(ctx, { color, restart }) {
     if (restart) await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+    await freshTmpDir(ctx, color);
+    await shareRunDirWithNginx(ctx);
     ctx.logStarts[color] = await logSize(ctx, color);
     await ctx.processes.start(color);
   },
@@ -189,18 +179,25 @@ const handlers: Handlers = {
     let failure: string | undefined = 'not checked yet';
     while (Date.now() < deadline) {
       failure = await failingCheck(ctx.config, target);
-      if (!failure) return;
+      if (!failure) {
+        const unreachable = await whyNginxCannotReach(ctx, color);
+        return unreachable ? failWithLogs(ctx, color, stopOnFailure, `it answers, but ${unreachable}`) : undefined;
+      }
       if (!(await ctx.processes.isActive(color))) return failWithLogs(ctx, color, stopOnFailure, `the process exited (${failure})`);
       await sleep(intervalMs);
     }
     return failWithLogs(ctx, color, stopOnFailure, `${failure} after ${timeoutMs} ms`);
   },
 
-  async 'switch-socket'(ctx, { live }) {
+  async 'switch-socket'(ctx, { live, idle }) {
     // Each rename is atomic: nginx's next connect() follows the new link; no reload, no worker turnover.
-    await ctx.host.symlinkAtomic(basename(ctx.layout.socket(live)), ctx.layout.liveSocket);
-    await ctx.host.symlinkAtomic(basename(ctx.layout.socket(otherColor(live))), ctx.layout.idleSocket);
+    await pointAt(ctx, ctx.layout.liveSocket, live);
+    await pointAt(ctx, ctx.layout.idleSocket, idle);
     await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor({ live }), 0o644);
+  },
+
+  async 'point-idle'(ctx, { color }) {
+    await pointAt(ctx, ctx.layout.idleSocket, color);
   },
 
   async 'point-buckets'(ctx, { live, links }) {
@@ -212,17 +209,6 @@ const handlers: Handlers = {
     }
     const changed = await pointLinks(ctx, links);
     ctx.out.emit({ type: 'note', message: `${changed} bucket link(s) renamed; nginx not reloaded` });
-    await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor(live), 0o644);
-  },
-
-  async 'switch-reload'(ctx, { live, liveConf }) {
-    const previous = await writeChanged(ctx, [liveConf]);
-    await testNginxOrRestore(ctx, previous);
-    const oldWorkers = await ctx.nginx.oldWorkerPids();
-    await ctx.nginx.reload();
-    // Old workers keep accepting for ~100 ms after a reload: the old colour must outlive them.
-    const lingering = await ctx.nginx.waitForWorkersToExit(oldWorkers, OLD_WORKERS_TIMEOUT_MS);
-    if (lingering.length > 0) ctx.out.emit({ type: 'note', message: `${lingering.length} old nginx worker(s) still finishing long requests` });
     await ctx.host.writeFileAtomic(ctx.layout.liveColorFile, renderLiveColor(live), 0o644);
   },
 
@@ -247,8 +233,16 @@ const handlers: Handlers = {
     throw new DeployFailed(`nginx does not confirm the switch: expected "${expected.trim()}", got "${seen}"; ${back}`);
   },
 
-  async drain(ctx, { color, graceMs }) {
-    await sleep(graceMs);
+  async drain(ctx, { color, maxWaitMs }) {
+    const { ms, left } = await waitUntilUnused(ctx, color, maxWaitMs);
+    const seconds = (ms / 1000).toFixed(2);
+    ctx.out.emit({
+      type: 'note',
+      message:
+        left === 0
+          ? `nginx had no connection left to ${color} after ${seconds} s`
+          : `${color} still had ${left} connection(s) after ${seconds} s (nginx.drainMs); stopping it anyway`,
+    });
     await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
   },
 

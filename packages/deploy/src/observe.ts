@@ -1,25 +1,16 @@
 import { basename } from 'node:path';
 import { readState } from '@switchyard/host';
-import { type Color, COLORS, renderLiveConf } from '@switchyard/templates';
+import { type Color, COLORS } from '@switchyard/templates';
 import type { Facts } from './facts';
 import type { Runtime } from './runtime';
 
 const RELEASE_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4,}$/;
 
-async function observeLive(rt: Runtime, state: Facts['state']): Promise<Color | null> {
-  if (rt.config.start.listen.type === 'socket') {
-    const target = await rt.host.readlink(rt.layout.liveSocket);
-    const color = target ? basename(target, '.sock') : undefined;
-    return COLORS.find((c) => c === color) ?? null;
-  }
-  // Port mode: live.conf is ours, so the colour it routes to is whichever rendering it equals.
-  const liveConf = await rt.host.readFile(rt.layout.liveConf);
-  const canary = state.canary;
-  for (const color of COLORS) {
-    const rendered = renderLiveConf(rt.config, canary && canary.color !== color ? { live: color, canary } : { live: color });
-    if (liveConf === rendered) return color;
-  }
-  return liveConf === undefined ? null : state.live;
+/** The colour whose socket a link (live.sock, idle.sock) names, or null. */
+async function colorBehind(rt: Runtime, link: string): Promise<Color | null> {
+  const target = await rt.host.readlink(link);
+  const color = target ? basename(target, '.sock') : undefined;
+  return COLORS.find((c) => c === color) ?? null;
 }
 
 /** Reads what is true on the server now; changes nothing. */
@@ -33,5 +24,13 @@ export async function observe(rt: Runtime, now: Date): Promise<Facts> {
     running[color] = await rt.processes.isActive(color);
   }
   const releases = (await rt.host.listDir(rt.layout.releasesDir)).filter((id) => RELEASE_ID.test(id)).sort();
-  return { now: now.toISOString(), state, live: await observeLive(rt, state), releaseOf, running, releases };
+  return {
+    now: now.toISOString(),
+    state,
+    live: await colorBehind(rt, rt.layout.liveSocket),
+    idle: await colorBehind(rt, rt.layout.idleSocket),
+    releaseOf,
+    running,
+    releases,
+  };
 }

@@ -1,14 +1,9 @@
 import type { Config } from '@switchyard/config';
 import type { DeployState } from '@switchyard/host';
-import { bucketLinks, type Color, type LinkSpec, type LiveState, renderAll, renderLiveColor, renderLiveConf, serverLayout } from '@switchyard/templates';
+import { bucketLinks, type Color, type LinkSpec, type LiveState, renderAll, renderLiveColor, serverLayout } from '@switchyard/templates';
 import type { Action, Step } from './actions';
 import type { Facts } from './facts';
 import { colorStopped, switched } from './state-changes';
-
-/** Pause between moving the traffic and SIGTERM to the old colour: nginx's requests already on their way land first. */
-export const DRAIN_GRACE_MS = 200;
-
-export const usesSocketSwitch = (config: Config) => config.start.listen.type === 'socket';
 
 export function releasesOf(facts: Facts, overrides: Partial<Record<Color, string>>): Partial<Record<Color, string>> {
   const releases: Partial<Record<Color, string>> = {};
@@ -19,9 +14,9 @@ export function releasesOf(facts: Facts, overrides: Partial<Record<Color, string
   return releases;
 }
 
-/** Socket mode: every canary bucket's link for this live state. Ports: none (live.conf splits). */
+/** Every canary bucket's link for this live state. */
 export function bucketLinksFor(config: Config, live: LiveState): LinkSpec[] {
-  return usesSocketSwitch(config) ? bucketLinks(serverLayout(config), live.canary?.percent ?? 0) : [];
+  return bucketLinks(serverLayout(config), live.canary?.percent ?? 0);
 }
 
 export function writeFilesStep(config: Config, live: LiveState, releases: Partial<Record<Color, string>>): Step {
@@ -31,63 +26,92 @@ export function writeFilesStep(config: Config, live: LiveState, releases: Partia
   };
 }
 
-/** Socket mode: nginx's config never changes; traffic moves by renaming links only. */
-function socketSwitchSteps(config: Config, facts: Facts, state: DeployState, live: LiveState): Step[] {
-  const steps: Step[] = [];
-  if (live.live !== facts.live) steps.push({ name: `Switch to ${live.live} (socket rename, no reload)`, action: { kind: 'switch-socket', live: live.live } });
-  // After the rename, so that completing a canary moves its clients only once their colour is live.
-  if (live.canary || state.canary) {
-    const what = live.canary ? `Canary: ${live.canary.percent}% to ${live.canary.color}` : `Canary buckets back to ${live.live}`;
-    steps.push({ name: `${what} (bucket links, no reload)`, action: { kind: 'point-buckets', live, links: bucketLinksFor(config, live) } });
-  }
-  return steps;
+export const pointIdleStep = (color: Color, why: string): Step => ({ name: `Point idle.sock at ${color} (${why})`, action: { kind: 'point-idle', color } });
+
+/**
+ * Before `color` is (re)started: idle.sock — every bucket's backup — must not lead to a colour
+ * that has not passed its gate, so it names the live colour until then.
+ */
+export function keepOutOfTrafficSteps(facts: Facts, color: Color): Step[] {
+  return facts.live && facts.live !== color && facts.idle === color ? [pointIdleStep(facts.live, `${color} is not gated yet`)] : [];
 }
 
-function reloadSwitchStep(config: Config, live: LiveState): Step {
-  const layout = serverLayout(config);
-  const what = live.canary ? `Canary: ${live.canary.percent}% to ${live.canary.color}` : `Switch to ${live.live}`;
-  return {
-    name: `${what} (nginx reload)`,
-    action: { kind: 'switch-reload', live, liveConf: { path: layout.liveConf, content: renderLiveConf(config, live), mode: 0o644 } },
-  };
+function bucketsStep(config: Config, live: LiveState): Step {
+  const what = live.canary ? `Canary: ${live.canary.percent}% to ${live.canary.color}` : `Canary buckets back to ${live.live}`;
+  return { name: `${what} (bucket links, no reload)`, action: { kind: 'point-buckets', live, links: bucketLinksFor(config, live) } };
 }
 
 /**
- * Moves traffic. Sockets: renames of live.sock/idle.sock for a switch and of the bucket links for
- * a canary — no nginx reload at all. Ports: live.conf rewritten and nginx reloaded gracefully.
+ * The renames that move traffic to `target`; no nginx reload in any mode. `idleAfter`: the colour
+ * idle.sock names once traffic has moved — the old colour when it stays up, else the new live one,
+ * so that a request failing on a colour about to be stopped is retried on the new one, never on it.
  */
-export function switchSteps(config: Config, facts: Facts, state: DeployState, live: LiveState, deployId: string): { steps: Step[]; state: DeployState } {
-  const target = live.canary?.color ?? live.live;
-  const releaseId = facts.releaseOf[target] ?? state.colors[target]?.releaseId ?? 'unknown';
-  const socket = usesSocketSwitch(config);
-  const steps = socket ? socketSwitchSteps(config, facts, state, live) : [reloadSwitchStep(config, live)];
+function moveSteps(config: Config, facts: Facts, state: DeployState, target: LiveState, idleAfter: Color): Step[] {
+  if (target.canary) {
+    const canary = target.canary.color;
+    // Canary buckets reach their colour through idle.sock.
+    const point = facts.idle === canary ? [] : [pointIdleStep(canary, 'canary')];
+    return [...point, bucketsStep(config, target)];
+  }
+  if (target.live === facts.live) return state.canary ? [bucketsStep(config, target)] : [];
+  const name = `Switch to ${target.live} (socket rename, no reload)`;
+  if (!state.canary) return [{ name, action: { kind: 'switch-socket', live: target.live, idle: idleAfter } }];
+  // Completing a canary: its buckets still reach it through idle.sock until they are reset, so
+  // idle.sock names the new live colour too in between; no client goes back and forth.
+  const steps: Step[] = [{ name, action: { kind: 'switch-socket', live: target.live, idle: target.live } }, bucketsStep(config, target)];
+  if (idleAfter !== target.live) steps.push(pointIdleStep(idleAfter, 'backup'));
+  return steps;
+}
+
+/** The actions that put every link back as observed before and restore the recorded state. */
+function undoMove(config: Config, facts: Facts, before: DeployState): Action[] {
+  if (!facts.live) return [];
+  const previous: LiveState = { live: facts.live, ...(before.canary ? { canary: before.canary } : {}) };
+  return [
+    { kind: 'switch-socket', live: facts.live, idle: facts.idle ?? facts.live },
+    { kind: 'point-buckets', live: previous, links: bucketLinksFor(config, previous) },
+    { kind: 'record-state', state: before },
+  ];
+}
+
+/**
+ * Moves traffic by renaming links — live.sock and idle.sock for a switch, the bucket links for a
+ * canary — records it, and confirms it through nginx (putting everything back if nginx does not).
+ */
+export function switchSteps(
+  config: Config,
+  facts: Facts,
+  state: DeployState,
+  target: LiveState,
+  idleAfter: Color,
+  deployId: string,
+): { steps: Step[]; state: DeployState } {
+  const to = target.canary?.color ?? target.live;
+  const releaseId = facts.releaseOf[to] ?? state.colors[to]?.releaseId ?? 'unknown';
+  const steps = moveSteps(config, facts, state, target, idleAfter);
   const next = switched(state, {
     at: facts.now,
     deployId,
-    to: live.live,
-    mode: socket ? 'socket' : 'reload',
+    to: target.live,
+    mode: 'socket',
     releaseId,
-    ...(live.canary ? { canary: live.canary } : {}),
+    ...(target.canary ? { canary: target.canary } : {}),
   });
   steps.push({ name: 'Record state', action: { kind: 'record-state', state: next } });
-  const undo = facts.live ? undoSwitch(config, { ...facts, live: live.live }, next, { live: facts.live, ...(state.canary ? { canary: state.canary } : {}) }, state) : [];
-  steps.push({ name: 'Confirm through nginx', action: { kind: 'confirm', expected: renderLiveColor(live), undo } });
+  steps.push({ name: 'Confirm through nginx', action: { kind: 'confirm', expected: renderLiveColor(target), undo: undoMove(config, facts, state) } });
   return { steps, state: next };
 }
 
-/** The actions that move traffic back to `previous` and restore the state recorded before. */
-function undoSwitch(config: Config, facts: Facts, switchedState: DeployState, previous: LiveState, before: DeployState): Action[] {
-  const back = usesSocketSwitch(config) ? socketSwitchSteps(config, facts, switchedState, previous) : [reloadSwitchStep(config, previous)];
-  return [...back.map((step) => step.action), { kind: 'record-state', state: before }];
-}
-
-/** Stops the old colour after the grace, unless the config keeps it warm for an instant rollback. */
+/**
+ * Stops the old colour once nginx can no longer send it anything: its pooled connections have aged
+ * out and its last requests are answered. Unless the config keeps it warm for an instant rollback.
+ */
 export function drainSteps(config: Config, state: DeployState, old: Color): { steps: Step[]; state: DeployState } {
   if (config.keepOldWarm) return { steps: [], state };
   const next = colorStopped(state, old);
   return {
     steps: [
-      { name: `Drain and stop ${old}`, action: { kind: 'drain', color: old, graceMs: DRAIN_GRACE_MS } },
+      { name: `Drain and stop ${old}`, action: { kind: 'drain', color: old, maxWaitMs: config.nginx.drainMs } },
       { name: 'Record state', action: { kind: 'record-state', state: next } },
     ],
     state: next,

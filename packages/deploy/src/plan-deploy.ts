@@ -3,7 +3,7 @@ import { otherColor } from '@switchyard/templates';
 import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, keepOutOfTrafficSteps, pointIdleStep, releasesOf, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning, colorStopped, releasesPruned, withRelease } from './state-changes';
 
 export interface DeployInput {
@@ -44,27 +44,48 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
   const live = facts.live;
   const target = live ? otherColor(live) : 'blue';
   const previous = [...facts.state.releases].reverse().find((r) => facts.releases.includes(r.id) && r.id !== input.releaseId);
-  const reuseFrom = input.lockfileHash !== null && previous?.lockfileHash === input.lockfileHash ? previous.id : null;
+  const reuseFrom =
+    config.build.install && input.lockfileHash !== null && previous?.lockfileHash === input.lockfileHash ? previous.id : null;
 
   let state = withRelease(facts.state, { id: input.releaseId, sha: input.sha, createdAt: facts.now, lockfileHash: input.lockfileHash });
   state = colorRunning(state, target, { releaseId: input.releaseId, sha: input.sha, startedAt: facts.now });
+  const { install, build, lockfile } = config.build;
+  const shared = config.shared;
   const steps: Step[] = [
     { name: 'Check the deploy root', action: { kind: 'preflight' } },
     { name: `Ship release ${input.releaseId}`, action: { kind: 'ship-release', releaseId: input.releaseId, source: input.source } },
-    {
-      name: reuseFrom ? `Install (lockfile unchanged: reuse ${reuseFrom})` : 'Install dependencies',
-      action: { kind: 'install', releaseId: input.releaseId, reuseFrom },
-    },
+    ...(shared.dirs.length + shared.files.length > 0
+      ? [{ name: 'Link shared paths', action: { kind: 'link-shared', releaseId: input.releaseId, dirs: shared.dirs, files: shared.files } } as const]
+      : []),
+    ...(install || build
+      ? [
+          {
+            name: reuseFrom ? `Install (${lockfile} unchanged: reuse ${reuseFrom})` : install ? 'Install dependencies' : 'Build',
+            action: { kind: 'install', releaseId: input.releaseId, reuseFrom },
+          } as const,
+        ]
+      : []),
     { name: `Link ${target} to ${input.releaseId}`, action: { kind: 'link-color', color: target, releaseId: input.releaseId } },
     writeFilesStep(config, { live: live ?? target }, releasesOf(facts, { [target]: input.releaseId })),
+    ...keepOutOfTrafficSteps(facts, target),
     { name: `Start ${target}`, action: { kind: 'start-color', color: target, restart: facts.running[target] } },
     { name: `Health gate ${target}`, action: { kind: 'health-gate', color: target, stopOnFailure: true } },
   ];
   if (!input.switch) {
+    // Gated: now the staging route and the live colour's backup.
+    if (live) steps.push(pointIdleStep(target, 'gated: staging route and backup'));
     steps.push({ name: 'Record state', action: { kind: 'record-state', state } });
     return { steps, target };
   }
-  const switching = switchSteps(config, { ...facts, releaseOf: { ...facts.releaseOf, [target]: input.releaseId } }, state, { live: target }, input.deployId);
+  const oldStaysUp = live !== null && facts.running[live] && config.keepOldWarm;
+  const switching = switchSteps(
+    config,
+    { ...facts, releaseOf: { ...facts.releaseOf, [target]: input.releaseId } },
+    state,
+    { live: target },
+    oldStaysUp ? live : target,
+    input.deployId,
+  );
   steps.push(...switching.steps);
   state = switching.state;
   if (live && facts.running[live]) {

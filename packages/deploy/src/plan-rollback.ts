@@ -3,7 +3,7 @@ import { otherColor } from '@switchyard/templates';
 import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, keepOutOfTrafficSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning } from './state-changes';
 
 /**
@@ -39,11 +39,19 @@ export function planRollback(config: Config, facts: Facts, deployId: string): St
     steps.push(
       { name: `Link ${idle} to ${release}`, action: { kind: 'link-color', color: idle, releaseId: release } },
       writeFilesStep(config, { live }, releasesOf(facts, { [idle]: release })),
+      ...keepOutOfTrafficSteps(facts, idle),
       { name: `Start ${idle}`, action: { kind: 'start-color', color: idle, restart: facts.running[idle] } },
     );
   }
   steps.push({ name: `Health gate ${idle}`, action: { kind: 'health-gate', color: idle, stopOnFailure: !warm } });
-  const switching = switchSteps(config, { ...facts, releaseOf: { ...facts.releaseOf, [idle]: release } }, state, { live: idle }, deployId);
+  const switching = switchSteps(
+    config,
+    { ...facts, releaseOf: { ...facts.releaseOf, [idle]: release } },
+    state,
+    { live: idle },
+    config.keepOldWarm ? live : idle,
+    deployId,
+  );
   steps.push(...switching.steps);
   steps.push(...drainSteps(config, switching.state, live).steps);
   return steps;

@@ -23,7 +23,7 @@ export function planSwitch(config: Config, facts: Facts, input: SwitchInput): St
 
   if (weight === 0) {
     if (!canary) throw new DeployFailed('no canary is in progress; --weight 0 cancels one');
-    return switchSteps(config, facts, facts.state, { live }, input.deployId).steps;
+    return switchSteps(config, facts, facts.state, { live }, facts.idle ?? live, input.deployId).steps;
   }
   const to = input.to ?? canary?.color ?? otherColor(live);
   if (weight < 100 && to === live) throw new DeployFailed(`${to} is already live; a canary sends a share of traffic to the colour that is not`);
@@ -32,5 +32,6 @@ export function planSwitch(config: Config, facts: Facts, input: SwitchInput): St
 
   const target: LiveState = weight === 100 ? { live: to } : { live, canary: { color: to, percent: weight } };
   const gate: Step = { name: `Health gate ${to}`, action: { kind: 'health-gate', color: to, stopOnFailure: false } };
-  return [gate, ...switchSteps(config, facts, facts.state, target, input.deployId).steps];
+  // Both colours keep running: the one traffic leaves stays the other's backup.
+  return [gate, ...switchSteps(config, facts, facts.state, target, live, input.deployId).steps];
 }

@@ -22,7 +22,7 @@ export interface Status {
   url: string;
   live: Color | null;
   canary: { color: Color; percent: number } | null;
-  switchMode: 'socket rename (no reload)' | 'nginx reload';
+  switchMode: 'socket rename (no reload)' | "socket rename through nginx's per-colour front (no reload)";
   colors: ColorStatus[];
   lastDeploys: AuditEntry[];
 }
@@ -60,8 +60,8 @@ export async function readStatus(config: Config, now = new Date()): Promise<Stat
     url: publicUrl(config),
     live: facts.live,
     canary,
-    // Sockets: switches and canaries alike are renames of links; nginx's config never changes.
-    switchMode: config.start.listen.type === 'socket' ? 'socket rename (no reload)' : 'nginx reload',
+    // Switches and canaries alike are renames of links; nginx's config never changes.
+    switchMode: config.start.listen.type === 'socket' ? 'socket rename (no reload)' : "socket rename through nginx's per-colour front (no reload)",
     colors,
     lastDeploys: await readAudit(rt.host, rt.layout.auditLog, 5),
   };

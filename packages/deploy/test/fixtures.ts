@@ -4,7 +4,13 @@ import type { Facts } from '../src/facts';
 
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
   const input = deepMerge(
-    { app: 'shop', server: { type: 'local', root: '/srv' }, start: { command: ['node', 'server.js'] }, keep: 3 },
+    {
+      app: 'shop',
+      server: { type: 'local', root: '/srv' },
+      build: { install: ['npm', 'ci'], lockfile: 'package-lock.json' },
+      start: { command: ['node', 'server.js'] },
+      keep: 3,
+    },
     overrides,
   );
   return {
@@ -33,6 +39,7 @@ export function factsAfterTwoDeploys(overrides: Partial<Facts> = {}): Facts {
     now: '2026-11-10T00:00:00.000Z',
     state,
     live: 'blue',
+    idle: 'blue',
     releaseOf: { blue: R2, green: R1 },
     running: { blue: true, green: false },
     releases: [R1, R2],
@@ -41,5 +48,5 @@ export function factsAfterTwoDeploys(overrides: Partial<Facts> = {}): Facts {
 }
 
 export function factsFresh(): Facts {
-  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [] };
+  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, idle: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [] };
 }

@@ -28,7 +28,9 @@ describe('planDeploy', () => {
     const { steps, target } = planDeploy(testConfig(), factsAfterTwoDeploys(), input);
     expect(target).toBe('green');
     expect(steps.find((s) => s.action.kind === 'install')?.action).toMatchObject({ reuseFrom: R2 });
-    expect(steps.find((s) => s.action.kind === 'drain')?.action).toMatchObject({ color: 'blue' });
+    // While blue drains, a request failing on it is retried on green, never on blue itself.
+    expect(steps.find((s) => s.action.kind === 'switch-socket')?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'green' });
+    expect(steps.find((s) => s.action.kind === 'drain')?.action).toEqual({ kind: 'drain', color: 'blue', maxWaitMs: 5000 });
     const state = lastState(steps);
     expect(state).toMatchObject({ state: { live: 'green', colors: { blue: null, green: { releaseId: NEW } } } });
   });
@@ -38,15 +40,23 @@ describe('planDeploy', () => {
     expect(steps.find((s) => s.action.kind === 'install')?.action).toMatchObject({ reuseFrom: null });
   });
 
-  it('keeps the old colour warm when configured', () => {
+  it('never lets the colour it starts be a backup before its gate: idle.sock names the live colour first', () => {
+    const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys({ idle: 'green', running: { blue: true, green: true } }), input);
+    expect(kinds(steps).slice(4, 8)).toEqual(['write-files', 'point-idle', 'start-color', 'health-gate']);
+    expect(steps[5]?.action).toEqual({ kind: 'point-idle', color: 'blue' });
+  });
+
+  it('keeps the old colour warm when configured, as the backup', () => {
     const { steps } = planDeploy(testConfig({ keepOldWarm: true }), factsAfterTwoDeploys(), input);
     expect(kinds(steps)).not.toContain('drain');
+    expect(steps.find((s) => s.action.kind === 'switch-socket')?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'blue' });
     expect(lastState(steps)).toMatchObject({ state: { colors: { blue: { releaseId: R2 } } } });
   });
 
-  it('--no-switch stops after the health gate and records the idle colour as running', () => {
+  it('--no-switch stops after the health gate, makes the gated colour the staging route and backup, and records it as running', () => {
     const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys(), { ...input, switch: false });
-    expect(kinds(steps).slice(-2)).toEqual(['health-gate', 'record-state']);
+    expect(kinds(steps).slice(-3)).toEqual(['health-gate', 'point-idle', 'record-state']);
+    expect(steps.at(-2)?.action).toEqual({ kind: 'point-idle', color: 'green' });
     expect(lastState(steps)).toMatchObject({ state: { live: 'blue', colors: { green: { releaseId: NEW } } } });
   });
 
@@ -60,13 +70,27 @@ describe('planDeploy', () => {
     expect(planDeploy(testConfig(), facts, input).target).toBe('blue');
   });
 
-  it('switches by reload on TCP ports', () => {
+  it('switches port-only apps by the same rename, through their nginx fronts: no reload', () => {
     const config = testConfig({ start: { listen: { type: 'port', blue: 3001, green: 3002 } } });
     const { steps } = planDeploy(config, factsAfterTwoDeploys(), input);
-    expect(kinds(steps)).toContain('switch-reload');
-    expect(kinds(steps)).not.toContain('switch-socket');
+    expect(kinds(steps)).toContain('switch-socket');
     const write = steps.find((s) => s.action.kind === 'write-files')?.action;
-    expect(write?.kind === 'write-files' && write.links).toEqual([]);
+    expect(write?.kind === 'write-files' && write.links).toHaveLength(200);
+  });
+
+  it('has no install step for an app that installs nothing, and a build step alone when only build is set', () => {
+    const none = { ...testConfig(), build: {} };
+    expect(kinds(planDeploy(none, factsAfterTwoDeploys(), input).steps)).not.toContain('install');
+    const buildOnly = { ...testConfig(), build: { build: ['make'] } };
+    const step = planDeploy(buildOnly, factsAfterTwoDeploys(), input).steps.find((s) => s.action.kind === 'install');
+    expect(step).toMatchObject({ name: 'Build', action: { reuseFrom: null } });
+  });
+
+  it('links the shared paths into the release right after shipping it', () => {
+    const config = testConfig({ shared: { dirs: ['data'], files: ['db.json'] } });
+    const { steps } = planDeploy(config, factsAfterTwoDeploys(), input);
+    expect(kinds(steps).slice(1, 4)).toEqual(['ship-release', 'link-shared', 'install']);
+    expect(steps[2]?.action).toEqual({ kind: 'link-shared', releaseId: NEW, dirs: ['data'], files: ['db.json'] });
   });
 
   it('refuses while a canary is in progress', () => {

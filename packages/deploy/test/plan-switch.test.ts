@@ -3,14 +3,15 @@ import { planRollback, rollbackRelease } from '../src/plan-rollback';
 import { planSwitch } from '../src/plan-switch';
 import { factsAfterTwoDeploys, factsFresh, R1, R2, testConfig } from './fixtures';
 
-const bothRunning = () => factsAfterTwoDeploys({ running: { blue: true, green: true } });
+/** Both colours up and gated (green deployed with --no-switch): idle.sock names green. */
+const bothRunning = () => factsAfterTwoDeploys({ running: { blue: true, green: true }, idle: 'green' });
 const kinds = (steps: { action: { kind: string } }[]) => steps.map((s) => s.action.kind);
 
 describe('planSwitch', () => {
-  it('gates the other colour, renames the socket, records, confirms — and stops nothing', () => {
+  it('gates the other colour, renames the socket, records, confirms — and stops nothing: the old colour is the backup', () => {
     const steps = planSwitch(testConfig(), bothRunning(), { deployId: 'd' });
     expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'record-state', 'confirm']);
-    expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'green' });
+    expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'blue' });
   });
 
   it('refuses when the other colour is not running', () => {
@@ -38,14 +39,22 @@ describe('planSwitch', () => {
     expect(steps[3]?.action).toMatchObject({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
   });
 
-  it('completing a socket canary renames live.sock first, then resets the buckets', () => {
+  it('a canary first points idle.sock at its colour when it names another', () => {
+    const steps = planSwitch(testConfig(), { ...bothRunning(), idle: 'blue' }, { deployId: 'd', weight: 10 });
+    expect(kinds(steps)).toEqual(['health-gate', 'point-idle', 'point-buckets', 'record-state', 'confirm']);
+    expect(steps[1]?.action).toEqual({ kind: 'point-idle', color: 'green' });
+  });
+
+  it('completing a canary renames live.sock (idle.sock stays on the canary colour), resets the buckets, then makes the old colour the backup', () => {
     const facts = bothRunning();
     facts.state.canary = { color: 'green', percent: 10 };
     const steps = planSwitch(testConfig(), facts, { deployId: 'd', weight: 100 });
-    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'point-buckets', 'record-state', 'confirm']);
+    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'point-buckets', 'point-idle', 'record-state', 'confirm']);
+    expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'green' });
+    expect(steps[3]?.action).toEqual({ kind: 'point-idle', color: 'blue' });
     const point = steps[2]?.action;
     expect(point?.kind === 'point-buckets' && point.links.every((l) => l.target === (l.path.endsWith('.backup.sock') ? '../idle.sock' : '../live.sock'))).toBe(true);
-    const record = steps[3]?.action;
+    const record = steps[4]?.action;
     expect(record?.kind === 'record-state' && record.state.canary).toBeUndefined();
     expect(record?.kind === 'record-state' && record.state).toMatchObject({ live: 'green', switchMode: 'socket' });
   });
@@ -61,24 +70,10 @@ describe('planSwitch', () => {
     expect(kinds(planSwitch(testConfig(), bothRunning(), { deployId: 'd' }))).not.toContain('point-buckets');
   });
 
-  describe('on TCP ports', () => {
-    const portConfig = () => testConfig({ start: { listen: { type: 'port', blue: 3001, green: 3002 } } });
-
-    it('a canary reloads nginx with a weighted live.conf and records the weight', () => {
-      const steps = planSwitch(portConfig(), bothRunning(), { deployId: 'd', weight: 10 });
-      expect(kinds(steps)).toEqual(['health-gate', 'switch-reload', 'record-state', 'confirm']);
-      expect(steps[1]?.action).toMatchObject({ live: { live: 'blue', canary: { color: 'green', percent: 10 } } });
-      expect(steps[1]?.action.kind === 'switch-reload' && steps[1].action.liveConf.content).toContain('10% shop_green;');
-      expect(steps[2]?.action).toMatchObject({ state: { live: 'blue', switchMode: 'reload', canary: { color: 'green', percent: 10 } } });
-      expect(steps[3]?.action).toMatchObject({ kind: 'confirm', expected: 'blue 90% green 10%\n' });
-    });
-
-    it('completing or cancelling a canary reloads once, with no bucket links', () => {
-      const facts = bothRunning();
-      facts.state.canary = { color: 'green', percent: 10 };
-      expect(kinds(planSwitch(portConfig(), facts, { deployId: 'd', weight: 100 }))).toEqual(['health-gate', 'switch-reload', 'record-state', 'confirm']);
-      expect(kinds(planSwitch(portConfig(), facts, { deployId: 'd', weight: 0 }))).toEqual(['switch-reload', 'record-state', 'confirm']);
-    });
+  it('switches port-only apps and their canaries by the same renames: each colour has an nginx front on its socket', () => {
+    const portConfig = testConfig({ start: { listen: { type: 'port', blue: 3001, green: 3002 } } });
+    expect(planSwitch(portConfig, bothRunning(), { deployId: 'd' })).toEqual(planSwitch(testConfig(), bothRunning(), { deployId: 'd' }));
+    expect(kinds(planSwitch(portConfig, bothRunning(), { deployId: 'd', weight: 10 }))).toEqual(['health-gate', 'point-buckets', 'record-state', 'confirm']);
   });
 });
 
@@ -86,13 +81,22 @@ describe('planRollback', () => {
   it('goes back to the idle colour’s release, instantly when it is warm', () => {
     const facts = factsAfterTwoDeploys({ live: 'green', releaseOf: { blue: R1, green: R2 }, running: { blue: true, green: true } });
     expect(rollbackRelease(facts)).toBe(R1);
-    expect(kinds(planRollback(testConfig(), facts, 'd'))).toEqual(['health-gate', 'switch-socket', 'record-state', 'confirm', 'drain', 'record-state']);
+    const steps = planRollback(testConfig(), facts, 'd');
+    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'record-state', 'confirm', 'drain', 'record-state']);
+    // green is drained: a request failing on it is retried on blue, never on green itself.
+    expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'blue', idle: 'blue' });
   });
 
   it('starts, gates and switches when the previous release is not running', () => {
     const steps = planRollback(testConfig(), factsAfterTwoDeploys(), 'd');
     expect(kinds(steps).slice(0, 4)).toEqual(['link-color', 'write-files', 'start-color', 'health-gate']);
     expect(steps[0]?.action).toEqual({ kind: 'link-color', color: 'green', releaseId: R1 });
+  });
+
+  it('takes the colour it restarts out of idle.sock first', () => {
+    const steps = planRollback(testConfig(), factsAfterTwoDeploys({ idle: 'green' }), 'd');
+    expect(kinds(steps).slice(0, 5)).toEqual(['link-color', 'write-files', 'point-idle', 'start-color', 'health-gate']);
+    expect(steps[2]?.action).toEqual({ kind: 'point-idle', color: 'blue' });
   });
 
   it('refuses when there is no earlier release', () => {
@@ -106,7 +110,9 @@ describe('when nginx does not confirm a switch', () => {
     const facts = bothRunning();
     const steps = planSwitch(testConfig(), facts, { deployId: 'd' });
     const confirm = steps.find((s) => s.action.kind === 'confirm')?.action;
-    expect(confirm).toMatchObject({ undo: [{ kind: 'switch-socket', live: 'blue' }, { kind: 'record-state', state: facts.state }] });
+    expect(confirm).toMatchObject({
+      undo: [{ kind: 'switch-socket', live: 'blue', idle: 'green' }, { kind: 'point-buckets', live: { live: 'blue' } }, { kind: 'record-state', state: facts.state }],
+    });
   });
 });
 

@@ -25,7 +25,8 @@ export async function chooseProcessDriver(
 ): Promise<ProcessDriver> {
   const layout = serverLayout(config);
   const envFiles = options.envFiles ?? ((color: Color) => [layout.envFile, layout.colorEnvFile(color)]);
-  const plain = () => plainDriver({ host, layout, command: config.start.command, envFiles });
+  const socketPath = config.start.listen.type === 'socket' ? layout.socket : undefined;
+  const plain = () => plainDriver({ host, layout, command: config.start.command, envFiles, ...(socketPath ? { socketPath } : {}) });
   if (config.supervisor === 'plain') return plain();
   try {
     return await systemdDriver({ host, app: config.app, layout });

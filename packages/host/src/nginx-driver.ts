@@ -1,5 +1,6 @@
 import type { ServerLayout } from '@switchyard/templates';
 import { ProxyError } from './errors';
+import { type Identity, processIdentityOf } from './access';
 import type { Host } from './host';
 import { type ProcessIdentity, processIdentity, waitForExit } from './proc';
 import { sleep } from './sleep';
@@ -27,13 +28,13 @@ export interface NginxDriver {
   isRunning(): Promise<boolean>;
   /** Starts nginx when it is not running (after a test). */
   ensureRunning(): Promise<void>;
-  /** The current workers: call before reload(), then wait for them after it. */
-  oldWorkerPids(): Promise<ProcessIdentity[]>;
+  /** The worker processes now running. */
+  workers(): Promise<ProcessIdentity[]>;
   /**
-   * After a reload the old workers keep accepting connections for ~100-130 ms; a colour stopped
-   * before they exit gets requests it can no longer answer. Returns the workers still running.
+   * Who the workers act as (they connect to the colours), or undefined when nginx is not running.
+   * Not the master's user: a master started by root runs its workers as nobody or www-data.
    */
-  waitForWorkersToExit(workers: readonly ProcessIdentity[], timeoutMs: number): Promise<ProcessIdentity[]>;
+  workerIdentity(): Promise<Identity | undefined>;
   /** Stops the private nginx (demo and tests); the system's nginx is not Switchyard's to stop. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -94,7 +95,7 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
       if (!(await master())) throw new ProxyError(`nginx started but no master process is named in ${pidFile}`);
     },
 
-    async oldWorkerPids() {
+    async workers() {
       const m = await master();
       if (!m) return [];
       const children = await host.run(['ps', '--ppid', String(m.pid), '-o', 'pid=,args='], { nothrow: true });
@@ -110,8 +111,12 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
       return workers;
     },
 
-    waitForWorkersToExit(workers, timeoutMs) {
-      return waitForExit(host, workers, timeoutMs);
+    async workerIdentity() {
+      for (const worker of await this.workers()) {
+        const identity = await processIdentityOf(host, worker.pid);
+        if (identity) return identity;
+      }
+      return undefined;
     },
 
     async stop(timeoutMs = 5_000) {

@@ -13,20 +13,29 @@ export interface PlainDriverOptions {
   command: readonly string[];
   /** dotenv files giving the colour its environment, later ones winning: the shared env file, then the colour's own. */
   envFiles(color: Color): string[];
+  /** The colour's own socket (socket mode), removed before each start. */
+  socketPath?(color: Color): string;
 }
 
 // Runs as the new session's leader, then becomes the app by exec, so the pid and start time it
 // records are the app's own. Written to a temp file and renamed, so a reader never sees half a
 // line; recorded before exec, so even a deploy killed right after the start leaves the pid behind.
-// sh's own command name has no spaces, so field 22 of its stat line is its start time.
+// sh's own command name has no spaces, so field 22 of its stat line is its start time. The umask
+// is the unit's (UMask=0007): a socket the app creates is its group's, nginx's (see run/'s group).
 const LAUNCHER = [
   'pidfile=$1 log=$2',
   'shift 2',
+  'umask 0007',
   'start=$(cut -d" " -f22 /proc/$$/stat)',
   'printf "%s %s\\n" "$$" "$start" > "$pidfile.tmp"',
   'mv -f "$pidfile.tmp" "$pidfile"',
   'exec "$@" </dev/null >>"$log" 2>&1',
 ].join('\n');
+
+/** `${NAME}` in an argument replaced by the colour's variable, as systemd does in ExecStart. */
+export function expandCommand(command: readonly string[], env: Readonly<Record<string, string>>): string[] {
+  return command.map((arg) => arg.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => env[name] ?? ''));
+}
 
 /** Detached processes for machines without systemd: pid file in run/, output in log/<color>.log. */
 export function plainDriver(options: PlainDriverOptions): ProcessDriver {
@@ -56,9 +65,12 @@ export function plainDriver(options: PlainDriverOptions): ProcessDriver {
       if (!(await host.exists(cwd))) throw new ProcessError(`cannot start ${color}: ${cwd} does not exist (no release installed for it)`);
       await host.mkdirp(layout.runDir);
       await host.mkdirp(layout.logDir);
+      // A killed app leaves its socket file behind, and the next listen() fails with EADDRINUSE.
+      if (options.socketPath) await host.remove(options.socketPath(color));
       const env = await readEnvFiles(host, options.envFiles(color));
+      const command = expandCommand(options.command, env);
       const result = await host.run(
-        ['setsid', '-f', 'sh', '-c', LAUNCHER, 'switchyard-launch', pidFile(color), layout.colorLog(color), ...options.command],
+        ['setsid', '-f', 'sh', '-c', LAUNCHER, 'switchyard-launch', pidFile(color), layout.colorLog(color), ...command],
         // The app sees its env files and PATH, not the deployer's environment.
         { cwd, env, inheritEnv: false, nothrow: true },
       );

@@ -38,8 +38,8 @@ export function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }
 
-export function describeSourceTree(dir: string, lockfile: string): SourceTree {
-  const lockfilePath = join(dir, lockfile);
-  const lockfileHash = existsSync(lockfilePath) ? createHash('sha256').update(readFileSync(lockfilePath)).digest('hex') : null;
+export function describeSourceTree(dir: string, lockfile: string | undefined): SourceTree {
+  const lockfilePath = lockfile === undefined ? undefined : join(dir, lockfile);
+  const lockfileHash = lockfilePath && existsSync(lockfilePath) ? createHash('sha256').update(readFileSync(lockfilePath)).digest('hex') : null;
   return { sha: gitSha(dir) ?? treeHash(dir), lockfileHash };
 }

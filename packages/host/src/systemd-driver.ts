@@ -83,7 +83,8 @@ export async function systemdDriver(options: SystemdDriverOptions): Promise<Syst
     },
 
     async stop(color, { timeoutMs }: StopOptions) {
-      if (!(await isActive(color))) return;
+      // Unconditionally: a crash-looping unit waiting to restart is "activating", not active, and
+      // would come back by itself. Stopping an inactive unit is a no-op.
       // systemd sends SIGTERM and waits TimeoutStopSec; our own bound comes first when it is shorter.
       const stopped = await systemctl(['stop', unit(color)], { timeoutMs });
       if (stopped.ok) return;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerLayout } from '@switchyard/templates';
@@ -5,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ProxyError } from '../src/errors';
 import { localHost } from '../src/local-host';
 import { type NginxDriver, nginxDriver } from '../src/nginx-driver';
+import { waitForExit } from '../src/proc';
 import { freePort, onCleanup, tempLayout } from './helpers';
 
 const host = localHost();
@@ -48,14 +50,14 @@ async function masterPid(layout: ServerLayout): Promise<number> {
 }
 
 async function reloadAndWait(nginx: NginxDriver) {
-  const old = await nginx.oldWorkerPids();
+  const old = await nginx.workers();
   await nginx.reload();
-  const remaining = await nginx.waitForWorkersToExit(old, 5_000);
+  const remaining = await waitForExit(host, old, 5_000);
   return { old, remaining };
 }
 
 describe('nginx driver, private instance', () => {
-  it('starts once, serves, reloads gracefully and waits for the old workers to exit', { timeout: 30_000 }, async () => {
+  it('starts once, serves, and reloads gracefully: new workers, the same master', { timeout: 30_000 }, async () => {
     const { layout, port, nginx } = await setup();
     expect(await nginx.test()).toEqual({ ok: true });
     expect(await nginx.isRunning()).toBe(false);
@@ -69,7 +71,7 @@ describe('nginx driver, private instance', () => {
     const { old, remaining } = await reloadAndWait(nginx);
     expect(old).toHaveLength(2);
     expect(remaining).toEqual([]);
-    const fresh = await nginx.oldWorkerPids();
+    const fresh = await nginx.workers();
     expect(fresh).toHaveLength(2);
     expect(fresh.map((w) => w.pid)).not.toContain(old[0]?.pid);
     expect(await get(port)).toBe('v2\n');
@@ -77,12 +79,23 @@ describe('nginx driver, private instance', () => {
 
     await nginx.stop();
     expect(await nginx.isRunning()).toBe(false);
+    expect(await nginx.workerIdentity()).toBeUndefined();
+  });
+
+  it("names the workers' own user, not the master's: nobody when root starts it", { timeout: 30_000 }, async () => {
+    const { nginx } = await setup();
+    await nginx.ensureRunning();
+    const identity = await nginx.workerIdentity();
+    const [worker] = await nginx.workers();
+    const status = await readFile(`/proc/${worker!.pid}/status`, 'utf8');
+    expect(identity?.uid).toBe(Number(/^Uid:\s+\d+\s+(\d+)/m.exec(status)![1]));
+    if (process.getuid?.() === 0) expect(identity?.uid).toBe(Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })));
   });
 
   it('returns nginx -t\'s own message and reloads nothing when the config is rejected', { timeout: 30_000 }, async () => {
     const { layout, port, nginx } = await setup();
     await nginx.ensureRunning();
-    const workers = await nginx.oldWorkerPids();
+    const workers = await nginx.workers();
 
     await writeFile(layout.privateNginxConf, nginxConf(layout, port, 'broken', 'no_such_directive on;'));
     const tested = await nginx.test();
@@ -93,7 +106,7 @@ describe('nginx driver, private instance', () => {
     expect((error as Error).message).toMatch(/^nginx rejected the configuration; nothing was reloaded:\n.*no_such_directive/);
 
     expect(await get(port)).toBe('v1\n');
-    expect((await nginx.oldWorkerPids()).map((w) => w.pid).sort()).toEqual(workers.map((w) => w.pid).sort());
+    expect((await nginx.workers()).map((w) => w.pid).sort()).toEqual(workers.map((w) => w.pid).sort());
   });
 
   it('refuses to start on a rejected config', async () => {

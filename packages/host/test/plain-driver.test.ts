@@ -1,11 +1,12 @@
-import { mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Color, ServerLayout } from '@switchyard/templates';
 import { describe, expect, it } from 'vitest';
 import { ProcessError } from '../src/errors';
 import { localHost } from '../src/local-host';
 import { acquireLock } from '../src/lock';
-import { plainDriver } from '../src/plain-driver';
+import { httpGet } from '../src/http-probe';
+import { expandCommand, plainDriver } from '../src/plain-driver';
 import { processIdentity } from '../src/proc';
 import { freePort, onCleanup, tempLayout } from './helpers';
 
@@ -108,5 +109,53 @@ describe('plain process driver', () => {
     lock.release();
     const again = await acquireLock(layout.lockFile, { command: 'deploy', deployId: 'd2' });
     again.release();
+  });
+});
+
+describe('plain process driver, an app on a unix socket that knows nothing of Switchyard', () => {
+  // As people write it: listen on the path it is given, no SIGTERM handler, no chmod.
+  const SOCKET_APP = `require('node:http').createServer((q, s) => s.end('ok')).listen(process.argv[1], () => console.log('listening'));`;
+
+  async function socketSetup() {
+    const { layout } = await setup();
+    const socket = layout.socket('blue');
+    // The socket path reaches the app through its command line, expanded from the colour's env file.
+    await writeFile(layout.colorEnvFile('blue'), `COLOR=blue\nSOCKET_PATH=${socket}\n`);
+    const driver = plainDriver({
+      host,
+      layout,
+      command: ['node', '-e', SOCKET_APP, '${SOCKET_PATH}'],
+      envFiles: (color: Color) => [layout.envFile, layout.colorEnvFile(color)],
+      socketPath: layout.socket,
+    });
+    onCleanup(() => driver.stop('blue', { timeoutMs: 1_000 }));
+    return { layout, driver, socket };
+  }
+
+  it('starts it again after it was killed and left its socket file behind, and creates the socket with umask 0007', { timeout: 20_000 }, async () => {
+    const { layout, driver, socket } = await socketSetup();
+    await driver.start('blue');
+    await listening(layout);
+    // SIGTERM with no handler: the process dies and its socket file stays.
+    await driver.stop('blue', { timeoutMs: 1_000 });
+    expect((await lstat(socket)).isSocket()).toBe(true);
+
+    await writeFile(layout.colorLog('blue'), '');
+    await driver.start('blue');
+    await listening(layout);
+    expect(await httpGet({ socketPath: socket }, '/', { timeoutMs: 2_000 })).toMatchObject({ reached: true, status: 200, body: 'ok' });
+    expect((await lstat(socket)).mode & 0o777).toBe(0o770);
+  });
+});
+
+describe('expandCommand', () => {
+  it('replaces ${NAME} within its argument, as systemd does, and never splits it', () => {
+    expect(expandCommand(['gunicorn', '--bind', 'unix:${SOCKET_PATH}', '${COLOR}-${RELEASE_ID}'], { SOCKET_PATH: '/a b/x.sock', COLOR: 'blue', RELEASE_ID: 'r1' })).toEqual([
+      'gunicorn',
+      '--bind',
+      'unix:/a b/x.sock',
+      'blue-r1',
+    ]);
+    expect(expandCommand(['app', '${PORT}'], {})).toEqual(['app', '']);
   });
 });

@@ -20,6 +20,7 @@ const APP = `
 const http = require('node:http');
 const server = http.createServer((req, res) => { res.setHeader('connection', 'close'); res.end(process.env.COLOR); });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening as ' + process.env.COLOR));
+if (process.env.CRASH_AFTER_MS) setTimeout(() => process.exit(1), Number(process.env.CRASH_AFTER_MS));
 process.on('SIGTERM', () => {
   console.log('draining');
   if (process.env.IGNORE_SIGTERM) return;
@@ -29,7 +30,7 @@ process.on('SIGTERM', () => {
 `;
 
 // Simple on purpose: ProtectHome= and friends fail with 226/NAMESPACE under a private user manager.
-function unitText(layout: ServerLayout, type = 'simple', exec = `${process.execPath} server.js`): string {
+function unitText(layout: ServerLayout, type = 'simple', exec = `${process.execPath} server.js`, extra = ''): string {
   return `[Unit]
 Description=switchyard host test %i
 
@@ -41,7 +42,7 @@ ExecStart=${exec}
 StandardOutput=append:${layout.logDir}/%i.log
 StandardError=append:${layout.logDir}/%i.log
 TimeoutStopSec=30
-`;
+${extra}`;
 }
 
 async function setup(extraEnv = ''): Promise<{ driver: SystemdDriver; layout: ServerLayout; port: number; app: string }> {
@@ -104,6 +105,22 @@ describe.skipIf(manager instanceof Error)(`systemd process driver${skipReason}`,
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await driver.isActive('blue')).toBe(false);
+  });
+
+  it('stops a crash-looping colour that is waiting to restart (systemd calls it "activating")', { timeout: 30_000 }, async () => {
+    const { driver, layout, app } = await setup('CRASH_AFTER_MS=150\n');
+    await driver.installUnits([{ name: `${app}@.service`, content: unitText(layout, 'simple', undefined, 'Restart=on-failure\nRestartSec=1\n') }]);
+    const env = { XDG_RUNTIME_DIR: (manager as { runtimeDir: string }).runtimeDir };
+    const state = async () => (await host.run(['systemctl', '--user', 'show', '-p', 'ActiveState,SubState', '--value', `${app}@blue.service`], { env })).stdout.trim();
+    await driver.start('blue');
+    await waitFor(async () => (await state()) === 'activating\nauto-restart', 5_000);
+    expect(await driver.isActive('blue')).toBe(false);
+
+    await driver.stop('blue', { timeoutMs: 5_000 });
+    // RestartSec=1 has passed twice over: a unit left waiting would have started again by now.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await state()).toMatch(/^(inactive|failed)\n/);
+    expect((await readFile(layout.colorLog('blue'), 'utf8')).match(/listening as blue/g)).toHaveLength(1);
   });
 
   it('reports a unit that cannot start', { timeout: 30_000 }, async () => {

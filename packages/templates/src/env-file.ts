@@ -37,25 +37,34 @@ export function renderEnvFile(config: Pick<Config, 'app' | 'env' | 'secrets' | '
 
 type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env' | 'nginx'>;
 
-/** What one colour needs to know: who it is, which release, where to listen, which modules. */
 /**
- * How the app should drain on SIGTERM, from the nginx settings it must outlast: keep answering
- * (with Connection: close) a little longer than nginx keeps idle pooled connections, and be gone
- * within the drain time. `env` in the config may set either differently.
+ * For apps that drain on SIGTERM themselves (optional: Switchyard sends SIGTERM only once nginx
+ * has no connection left to the colour, or after nginx.drainMs): how long to keep answering with
+ * Connection: close, and when to be gone. `env` in the config may set either differently.
  */
 function drainVariables(config: ColorEnvConfig): Record<string, string> {
   const { upstreamKeepaliveMs, drainMs } = config.nginx;
   return { DRAIN_GRACE_MS: String(Math.min(upstreamKeepaliveMs + 500, drainMs)), DRAIN_TIMEOUT_MS: String(drainMs) };
 }
 
+/** What one colour needs to know: who it is, which release, where to listen and write, which modules. */
 export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: string): Record<string, string> {
   if (!RELEASE_ID.test(releaseId)) throw new RenderError('releaseId: expected 1–64 letters, digits and ._-');
   const listen = config.start.listen;
+  const layout = serverLayout(config);
   const where: Record<string, string> =
     listen.type === 'socket'
-      ? { SOCKET_PATH: serverLayout(config).socket(color) }
+      ? { SOCKET_PATH: layout.socket(color) }
       : { HOST: safe.ip(listen.address, 'start.listen.address'), PORT: String(safe.port(listen[color], `start.listen.${color}`)) };
-  return { ...drainVariables(config), ...config.env, ...moduleEnvironment(config.modules), COLOR: color, RELEASE_ID: releaseId, ...where };
+  return {
+    ...drainVariables(config),
+    ...config.env,
+    ...moduleEnvironment(config.modules),
+    COLOR: color,
+    RELEASE_ID: releaseId,
+    TMPDIR: layout.colorTmpDir(color),
+    ...where,
+  };
 }
 
 /** run/<colour>.env (mode 0644: nothing secret), read after shared/env by the unit and the plain driver. */

@@ -29,5 +29,6 @@ export const safe = {
   envName: (value: string, key: string) => checked(values.envVarName, value, key),
   plain: (value: string, key: string) => checked(values.plainValue, value, key),
   argument: (value: string, key: string) => checked(values.argument, value, key),
+  startArgument: (value: string, key: string) => checked(values.startArgument, value, key),
   port: (value: number, key: string) => checked(values.port, value, key),
 };

@@ -20,7 +20,7 @@ export interface ServerLayout {
   /** colors/<colour> -> ../releases/<id> */
   colorLink(color: Color): string;
   runDir: string;
-  /** The socket a colour listens on (socket mode). */
+  /** The socket a colour is reached at: its own (socket mode), or its nginx front (ports). */
   socket(color: Color): string;
   /** Symlink to the live colour's socket; nginx's live upstream points here. */
   liveSocket: string;
@@ -58,6 +58,11 @@ export interface ServerLayout {
   privateNginxTemp(kind: NginxTempKind): string;
   /** Rendered unit files; the host installs them into the systemd manager (link or copy). */
   systemdDir: string;
+  /** Each colour's own writable temp directory (its TMPDIR), emptied at each start. */
+  tmpDir: string;
+  colorTmpDir(color: Color): string;
+  /** Where a persistent path of `shared.dirs` / `shared.files` lives, linked into each release. */
+  sharedPath(path: string): string;
 }
 
 export type BucketRole = 'primary' | 'backup';
@@ -109,5 +114,8 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     nginxErrorLog: join(logDir, 'nginx-error.log'),
     privateNginxTemp: (kind) => join(nginxDir, `${kind}_temp`),
     systemdDir: join(appRoot, 'systemd'),
+    tmpDir: join(appRoot, 'tmp'),
+    colorTmpDir: (color) => join(appRoot, 'tmp', color),
+    sharedPath: (path) => join(sharedDir, path),
   };
 }

@@ -28,7 +28,7 @@ export function renderAll(config: Config, live: LiveState, options: RenderOption
   const layout = serverLayout(config);
   const files: RenderedFile[] = [
     { path: layout.siteConf, content: renderSiteConf(config), mode: 0o644 },
-    { path: layout.liveConf, content: renderLiveConf(config, live), mode: 0o644 },
+    { path: layout.liveConf, content: renderLiveConf(config), mode: 0o644 },
     { path: layout.maintenancePage, content: renderMaintenancePage(config), mode: 0o644 },
     { path: layout.liveColorFile, content: renderLiveColor(live), mode: 0o644 },
   ];

@@ -6,7 +6,7 @@ import { matrixCases, RELEASE, shippedCases } from './support';
 
 /*
  * Golden files: every rendered file of a case, one after the other, so a change to any renderer
- * shows up as a readable diff in review. UPDATE_GOLDEN=1 rewrites them.
+ * shows up as a readable diff in review. Only `UPDATE_GOLDEN=1` writes them; a missing one fails.
  */
 
 const GOLDEN_DIR = join(import.meta.dirname, 'golden');
@@ -21,7 +21,8 @@ describe('golden files', () => {
     it(name, () => {
       const text = dump(renderAll(config, live, { releases: { blue: RELEASE, green: RELEASE } }));
       const file = join(GOLDEN_DIR, `${name}.txt`);
-      if (update || !existsSync(file)) writeFileSync(file, text);
+      if (update) writeFileSync(file, text);
+      expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(text).toBe(readFileSync(file, 'utf8'));
     });
   }

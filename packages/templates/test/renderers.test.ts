@@ -35,16 +35,13 @@ describe('live state', () => {
       expect(() => renderLiveColor({ live: 'blue', canary })).toThrow(RenderError);
   });
 
-  it('keeps live.conf unchanged across a socket switch and a socket canary (links only, no reload)', () => {
-    const config = socketConfig();
-    const text = renderLiveConf(config, { live: 'blue' });
-    expect(renderLiveConf(config, { live: 'green' })).toBe(text);
-    expect(renderLiveConf(config, { live: 'blue', canary: { color: 'green', percent: 10 } })).toBe(text);
+  it('renders one live.conf for every mode: switches and canaries rename links only, never a reload', () => {
+    expect(renderLiveConf(portConfig())).toBe(renderLiveConf(socketConfig()));
   });
 
   it('splits socket-mode clients into 100 fixed buckets of 1%, each upstream on its two links', () => {
     const config = socketConfig();
-    const text = renderLiveConf(config, { live: 'blue' });
+    const text = renderLiveConf(config);
     expect(text).toContain('$cookie_switchyard_canary');
     expect(text).toContain('1% catalog_b00;');
     expect(text).toContain('1% catalog_b98;');
@@ -69,17 +66,13 @@ describe('live state', () => {
     for (const bad of [-1, 100, 2.5]) expect(() => bucketLinks(layout, bad)).toThrow(RenderError);
   });
 
-  it('rewrites live.conf for a port switch', () => {
-    const config = portConfig();
-    expect(renderLiveConf(config, { live: 'blue' })).toContain('default catalog_blue;');
-    expect(renderLiveConf(config, { live: 'green' })).toContain('default catalog_green;');
-  });
-
-  it('splits a port-mode canary stickily between the colour upstreams', () => {
-    const text = renderLiveConf(portConfig(), { live: 'green', canary: { color: 'blue', percent: 25 } });
-    expect(text).toContain('25% catalog_blue;');
-    expect(text).toContain('* catalog_green;');
-    expect(text).toContain('$cookie_switchyard_canary');
+  it('puts an nginx front on run/<colour>.sock before each port, so port-only apps switch by link too', () => {
+    const site = renderAll(portConfig(), { live: 'blue' })[0]!.content;
+    expect(site).toContain('upstream catalog_green {\n    server 127.0.0.1:3002 max_fails=0;');
+    expect(site).toContain('server {\n    listen unix:/srv/catalog/run/green.sock;');
+    expect(site).toContain('proxy_pass http://catalog_green;');
+    expect(site).toContain('upstream catalog_b42 {\n    server unix:/srv/catalog/run/buckets/42.sock max_fails=0;');
+    expect(renderAll(socketConfig(), { live: 'blue' })[0]!.content).not.toContain('listen unix:');
   });
 });
 
@@ -91,6 +84,7 @@ describe('env files', () => {
     expect(port).toContain("COLOR='green'");
     expect(port).toContain("RELEASE_ID='r1'");
     expect(port).toContain("FEATURE_API='1'");
+    expect(port).toContain("TMPDIR='/srv/catalog/tmp/green'");
   });
 
   it('refuses a release id that is not a plain name', () => {
@@ -131,6 +125,11 @@ describe('execStart', () => {
   it('keeps an absolute program, and finds a bare one with /usr/bin/env', () => {
     expect(execStart(['/usr/bin/node', 'server.js'], 'start.command')).toBe('/usr/bin/node server.js');
     expect(execStart(['node', '--max-old-space-size=512', 'server.js'], 'start.command')).toBe('/usr/bin/env node --max-old-space-size=512 server.js');
+  });
+
+  it('leaves a colour variable for systemd to expand within its one argument', () => {
+    expect(execStart(['gunicorn', '--bind', 'unix:${SOCKET_PATH}'], 'start.command')).toBe('/usr/bin/env gunicorn --bind unix:${SOCKET_PATH}');
+    expect(() => execStart(['sh', '-c', '$HOME'], 'start.command')).toThrow(/start\.command\[2\]/);
   });
 
   it('refuses an argument outside the allow-list', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,9 @@ const systemctl = (...args: string[]) => spawnSync('systemctl', ['--user', ...ar
 const managerState = systemctl('is-system-running').stdout.trim();
 const hasManager = managerState === 'running' || managerState === 'degraded';
 
+// An app as people write it: it writes a temp file and knows nothing of stale sockets.
 const SERVER_JS = `const http = require('node:http');
+require('node:fs').writeFileSync(require('node:path').join(require('node:os').tmpdir(), 'started'), process.env.COLOR);
 http.createServer((req, res) => res.end('ok ' + process.env.COLOR)).listen(process.env.SOCKET_PATH, () => console.log('listening'));
 `;
 
@@ -46,7 +48,7 @@ describe.skipIf(!hasManager)('the reduced profile under a user manager', () => {
     systemctl('daemon-reload');
   });
 
-  it('starts a colour that answers on its socket and logs to its file', async () => {
+  it('starts a colour that answers on its socket, writes to its TMPDIR and logs to its file, over a stale socket file', async () => {
     // The root lies in /tmp, so this also covers leaving PrivateTmp out there.
     const config = configFrom({
       app,
@@ -62,6 +64,10 @@ describe.skipIf(!hasManager)('the reduced profile under a user manager', () => {
     mkdirSync(layout.colorsDir, { recursive: true });
     symlinkSync('../releases/r1', layout.colorLink('blue'));
     mkdirSync(layout.logDir, { recursive: true });
+    mkdirSync(layout.colorTmpDir('blue'), { recursive: true });
+    // What a killed app leaves behind: a socket file nobody listens on (listen() would fail with EADDRINUSE).
+    spawnSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', layout.socket('blue')]);
+    expect(lstatSync(layout.socket('blue')).isSocket()).toBe(true);
     mkdirSync(unitDir, { recursive: true });
     const unit = files.find((file) => basename(file.path) === unitName)!;
     copyFileSync(unit.path, join(unitDir, unitName));
@@ -72,5 +78,6 @@ describe.skipIf(!hasManager)('the reduced profile under a user manager', () => {
     for (let i = 0; i < 50 && !existsSync(layout.socket('blue')); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await getOverSocket(layout.socket('blue'))).toBe('ok blue');
     expect(readFileSync(layout.colorLog('blue'), 'utf8')).toContain('listening');
+    expect(readFileSync(join(layout.colorTmpDir('blue'), 'started'), 'utf8')).toBe('blue');
   });
 });

@@ -1,12 +1,10 @@
 import type { Config } from '@switchyard/config';
 import { BUCKETS } from '../buckets';
 import { safe } from '../guard';
-import { otherColor } from '../layout';
-import { checkLiveState, type LiveState } from '../live-state';
 import { block, file, header, type Lines } from './syntax';
 import { bucketUpstreamName, CANARY_COOKIE, canaryKeyVariable, idleVariable, liveVariable, upstreamName } from './names';
 
-type LiveConfConfig = Pick<Config, 'app' | 'start'>;
+type LiveConfConfig = Pick<Config, 'app'>;
 
 /** A variable that is the same for every request: a map over an empty string. */
 function constant(variable: string, value: string): Lines {
@@ -25,12 +23,7 @@ function splitOnKey(app: string, entries: Lines): Lines {
   return [...canaryKey(app), '', ...block(`split_clients "\${${canaryKeyVariable(app).slice(1)}}" ${liveVariable(app)}`, entries)];
 }
 
-/** Ports: a sticky split between the colour upstreams; a change of weight needs a reload. */
-function colorSplit(app: string, state: Required<LiveState>): Lines {
-  return splitOnKey(app, [`${state.canary.percent}% ${upstreamName(app, state.canary.color)};`, `* ${upstreamName(app, state.live)};`]);
-}
-
-/** Sockets: a fixed split into 1% buckets; which colour a bucket reaches is up to its links. */
+/** A fixed split into 1% buckets; which colour a bucket reaches is up to its links. */
 function bucketSplit(app: string): Lines {
   const entries: Lines = [];
   for (let bucket = 0; bucket < BUCKETS - 1; bucket++) entries.push(`${100 / BUCKETS}% ${bucketUpstreamName(app, bucket)};`);
@@ -40,23 +33,15 @@ function bucketSplit(app: string): Lines {
 }
 
 /**
- * live.conf: which upstream takes traffic and which one the staging route reaches (variables only).
- * With unix sockets it never changes, canary or not: clients are split into fixed buckets whose
- * links a switch or canary renames (run/live.sock, run/idle.sock, run/buckets/), so nginx is
- * never reloaded. With ports a switch or canary rewrites it and reloads nginx.
+ * live.conf: the bucket split and the upstream the staging route reaches (variables only). It
+ * never changes, canary or not: clients are split into fixed buckets whose links a switch or
+ * canary renames (run/live.sock, run/idle.sock, run/buckets/), so nginx is never reloaded.
  */
-export function renderLiveConf(config: LiveConfConfig, state: LiveState): string {
+export function renderLiveConf(config: LiveConfConfig): string {
   const app = safe.app(config.app, 'app');
-  checkLiveState(state);
-  if (config.start.listen.type === 'socket')
-    return file(
-      header(`Live colour of ${app}: the colour run/live.sock points to; canary buckets in run/buckets/ (this file never changes)`),
-      bucketSplit(app),
-      constant(idleVariable(app), upstreamName(app, 'idle')),
-    );
-  const traffic = state.canary ? colorSplit(app, { live: state.live, canary: state.canary }) : constant(liveVariable(app), upstreamName(app, state.live));
-  const summary = state.canary
-    ? `${state.live} ${100 - state.canary.percent}%, ${state.canary.color} ${state.canary.percent}% (canary)`
-    : state.live;
-  return file(header(`Live colour of ${app}: ${summary}`), traffic, constant(idleVariable(app), upstreamName(app, otherColor(state.live))));
+  return file(
+    header(`Live colour of ${app}: the colour run/live.sock points to; canary buckets in run/buckets/ (this file never changes)`),
+    bucketSplit(app),
+    constant(idleVariable(app), upstreamName(app, 'idle')),
+  );
 }

@@ -5,7 +5,7 @@ import { block, file, header, type Lines, listenOn } from './syntax';
 import { assetCacheVariable, headerVariable, idleVariable, liveVariable } from './names';
 import { routeLocations } from './locations';
 import { logFormat, requestIdMap, serverSettings, stagingProtection, tlsSettings } from './server-settings';
-import { renderUpstreams } from './upstreams';
+import { renderColorFronts, renderUpstreams } from './upstreams';
 
 type SiteConfig = Pick<Config, 'app' | 'environment' | 'server' | 'start' | 'nginx' | 'modules' | 'health' | 'assets'>;
 
@@ -101,6 +101,7 @@ export function renderSiteConf(config: SiteConfig): string {
     requestIdMap(app),
     config.assets?.type === 'local' ? assetCacheMap(app) : [],
     renderUpstreams(config),
+    renderColorFronts(config),
     redirectServer(config),
     mainServer(config),
     stagingHostServer(config),

@@ -4,7 +4,7 @@ import { safe } from '../guard';
 import { type Color, serverLayout } from '../layout';
 import { hardening } from './hardening';
 
-type UnitConfig = Pick<Config, 'app' | 'server' | 'start' | 'systemd' | 'modules'>;
+type UnitConfig = Pick<Config, 'app' | 'server' | 'start' | 'systemd' | 'modules' | 'shared'>;
 
 export const appUnitName = (app: string) => `${app}@.service`;
 export const workerUnitName = (app: string) => `${app}-worker.service`;
@@ -12,10 +12,11 @@ export const workerUnitName = (app: string) => `${app}-worker.service`;
 /**
  * ExecStart from a command array. systemd needs an absolute program; a bare name is found by
  * /usr/bin/env on the unit's PATH at start, a rule that needs no look-up here. Every argument is
- * allow-listed (no spaces, quotes, "%", "$" or ";"), so it is one literal word to systemd.
+ * allow-listed (no spaces, quotes, "%" or ";"; "$" only in a colour variable such as
+ * ${SOCKET_PATH}, which systemd replaces within that one word), so it is one word to systemd.
  */
 export function execStart(command: readonly string[], key: string): string {
-  const args = command.map((arg, i) => safe.argument(arg, `${key}[${i}]`));
+  const args = command.map((arg, i) => safe.startArgument(arg, `${key}[${i}]`));
   const [program] = args;
   if (program === undefined) throw new RenderError(`${key}: expected at least the program`);
   return program.startsWith('/') ? args.join(' ') : ['/usr/bin/env', ...args].join(' ');
@@ -26,8 +27,18 @@ interface ServiceOptions {
   workingDirectory: string;
   environmentFiles: string[];
   exec: string;
+  /** Run before each start, restarts included. */
+  execStartPre: string[];
   log: string;
   identifier: string;
+}
+
+/** Where a unit may write: the ProtectSystem=strict exceptions. */
+function writablePaths(config: UnitConfig): string[] {
+  const layout = serverLayout(config);
+  const shared = [...config.shared.dirs, ...config.shared.files].map((path) => safe.path(layout.sharedPath(path), 'shared'));
+  const extra = config.systemd.writablePaths.map((path, i) => safe.path(path, `systemd.writablePaths[${i}]`));
+  return [layout.runDir, layout.logDir, layout.tmpDir, ...shared, ...extra];
 }
 
 function unit(config: UnitConfig, options: ServiceOptions): string {
@@ -41,10 +52,11 @@ function unit(config: UnitConfig, options: ServiceOptions): string {
       ...(user ? [`User=${safe.user(user, 'systemd.user')}`] : []),
       `WorkingDirectory=${options.workingDirectory}`,
       ...options.environmentFiles.map((envFile) => `EnvironmentFile=${envFile}`),
+      ...options.execStartPre.map((line) => `ExecStartPre=${line}`),
       `ExecStart=${options.exec}`,
       'Restart=on-failure',
       'RestartSec=1',
-      // SIGTERM starts the app's drain; systemd waits TimeoutStopSec (longer than the drain).
+      // SIGTERM comes once nginx has no connection left to the colour; the app may still finish work.
       'KillSignal=SIGTERM',
       `TimeoutStopSec=${config.systemd.stopTimeoutSec}`,
       `SyslogIdentifier=${options.identifier}`,
@@ -52,7 +64,7 @@ function unit(config: UnitConfig, options: ServiceOptions): string {
       `StandardOutput=append:${options.log}`,
       `StandardError=append:${options.log}`,
       '',
-      ...hardening(config.systemd.hardening, layout.appRoot, [layout.runDir, layout.logDir]),
+      ...hardening(config.systemd.hardening, layout.appRoot, writablePaths(config)),
     ],
     ['[Install]', `WantedBy=${user ? 'multi-user.target' : 'default.target'}`],
   ];
@@ -69,6 +81,8 @@ export function renderAppUnit(config: UnitConfig): string {
     workingDirectory: `${layout.colorsDir}/%i`,
     environmentFiles: [layout.envFile, `${layout.runDir}/%i.env`],
     exec: execStart(config.start.command, 'start.command'),
+    // A killed app leaves its socket file behind, and the next listen() fails with EADDRINUSE.
+    execStartPre: config.start.listen.type === 'socket' ? [`/bin/rm -f ${layout.runDir}/%i.sock`] : [],
     log: `${layout.logDir}/%i.log`,
     identifier: `${app}-%i`,
   });
@@ -88,6 +102,7 @@ export function renderWorkerUnit(config: UnitConfig, live: Color): string | unde
     workingDirectory: layout.colorLink(live),
     environmentFiles: [layout.envFile, layout.colorEnvFile(live)],
     exec: execStart(config.start.worker, 'start.worker'),
+    execStartPre: [],
     log: layout.workerLog,
     identifier: `${app}-worker`,
   });

@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # nginx and systemd are what Switchyard drives; rsync ships releases; flock (util-linux) holds the
 # deploy lock; openssl makes test certificates; wrk and hyperfine load and time the demo and the
-# benchmarks; git gives release ids their sha.
-SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates)
+# benchmarks; git gives release ids their sha; python3-django and gunicorn run the Django example
+# (examples/django-site) with Debian's /usr/bin/python3, no pip.
+SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django gunicorn)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do

@@ -58,10 +58,19 @@ const corpus: Case[] = [
   { name: 'nginx mode unknown', files: { 'production.json': withKey({ nginx: { mode: 'docker' } }) }, problems: ['nginx.mode: expected "private" or "system"'] },
   { name: 'relative deploy root', files: { 'production.json': withKey({ server: { type: 'local', root: 'srv' } }) }, problems: ['server.root: expected an absolute path'] },
   { name: 'huge value', files: { 'production.json': withKey({ app: 'a'.repeat(100_000) }) }, problems: ['app: expected 2–32 lowercase letters'] },
+  // Start commands and the places an app may write
+  { name: 'a shell variable in the command', files: { 'production.json': withKey({ start: { command: ['gunicorn', '--bind', '$SOCKET_PATH'] } }) }, problems: ['start.command[2]: expected letters, digits and ._/@+=,:- only, and ${NAME} for one of SOCKET_PATH, HOST, PORT, COLOR, RELEASE_ID, TMPDIR'] },
+  { name: 'an unknown command variable', files: { 'production.json': withKey({ start: { command: ['app', '--home=${HOME}'] } }) }, problems: ['start.command[1]: expected letters, digits'] },
+  { name: 'the port named on a socket', files: { 'production.json': withKey({ start: { command: ['app', '--port', '${PORT}'] } }) }, problems: ['start.command[2]: names ${PORT}, which a colour listening on a socket does not get'] },
+  { name: 'the socket named on a port', files: { 'production.json': withKey({ start: { command: ['app', 'unix:${SOCKET_PATH}'], listen: { type: 'port', blue: 3001, green: 3002 } } }) }, problems: ['start.command[1]: names ${SOCKET_PATH}, which a colour listening on a port does not get'] },
+  { name: 'a shared path twice', files: { 'production.json': withKey({ shared: { dirs: ['data'], files: ['data/db.json'] } }) }, problems: ['shared.files[0]: overlaps "data"; expected each shared path once'] },
+  { name: 'a shared path over the secrets', files: { 'production.json': withKey({ shared: { files: ['env'] } }) }, problems: ['shared.files[0]: expected a path other than "env" (shared/env holds the secrets)'] },
+  { name: 'a shared path outside the release', files: { 'production.json': withKey({ shared: { dirs: ['../uploads'] } }) }, problems: ['shared.dirs[0]: expected a relative path'] },
+  { name: 'a relative writable path', files: { 'production.json': withKey({ systemd: { writablePaths: ['var/cache'] } }) }, problems: ['systemd.writablePaths[0]: expected an absolute path'] },
   // Unknown keys
   { name: 'unknown top-level key', files: { 'production.json': withKey({ helth: {} }) }, problems: ['helth: unknown key; did you mean "health"?'] },
   { name: 'unknown nested key', files: { 'production.json': withKey({ nginx: { drainMS: 5 } }) }, problems: ['nginx.drainMS: unknown key; did you mean "drainMs"?'] },
-  { name: 'unknown key without a near match', files: { 'production.json': withKey({ systemd: { zzzzzzzz: 1 } }) }, problems: ['systemd.zzzzzzzz: unknown key; expected one of: user, hardening, stopTimeoutSec'] },
+  { name: 'unknown key without a near match', files: { 'production.json': withKey({ systemd: { zzzzzzzz: 1 } }) }, problems: ['systemd.zzzzzzzz: unknown key; expected one of: user, hardening, stopTimeoutSec, writablePaths'] },
   { name: 'unknown key in an array item', files: { 'production.json': withKey({ health: { checks: [{ name: 'db', path: '/db', expect: 200 }] } }) }, problems: ['health.checks[0].expect: unknown key; did you mean "expectStatus"?'] },
   { name: 'a secret value pasted into JSON', files: { 'production.json': withKey({ password: MARKER }) }, problems: ['password: unknown key'] },
   // Modules

@@ -279,9 +279,10 @@ export async function reservePort(preferred: number): Promise<{ port: number; re
 
 /**
  * A project whose private nginx listens on 127.0.0.1:<port> (preferredPort, one per test case in
- * 19100–19199, or the next free one) and whose first release is catalog-app 1.0.0.
+ * 19100–19199, or the next free one) and whose first release is catalog-app 1.0.0 — unless
+ * `options.base` replaces config/base.json for another app.
  */
-export async function deployProject(preferredPort: number, configPatch: Json = {}): Promise<DeployProject> {
+export async function deployProject(preferredPort: number, configPatch: Json = {}, options: { base?: Json } = {}): Promise<DeployProject> {
   const reserved = await reservePort(preferredPort);
   const port = reserved.port;
   const dir = mkdtempSync(join(tmpdir(), `switchyard-fail-${port}-`));
@@ -296,7 +297,10 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
   const appRoot = join(serverRoot, app);
   mkdirSync(configDir);
   mkdirSync(join(dir, 'src'));
-  writeFileSync(join(configDir, 'base.json'), readFileSync(join(REPO, 'config/base.json')));
+  // Another app than the sample brings its own base: what the repository's says of catalog-app
+  // (its install, its worker, its health text) does not apply to it.
+  if (options.base) writeFileSync(join(configDir, 'base.json'), `${JSON.stringify({ $schema: './schema.base.json', ...options.base }, null, 2)}\n`);
+  else writeFileSync(join(configDir, 'base.json'), readFileSync(join(REPO, 'config/base.json')));
   for (const schema of ['schema.json', 'schema.base.json'])
     writeFileSync(join(configDir, schema), readFileSync(join(REPO, 'config', schema)));
 

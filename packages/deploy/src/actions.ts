@@ -14,7 +14,7 @@ export type Action =
   | { kind: 'link-color'; color: Color; releaseId: string }
   /** `links`: the canary buckets' symlinks in socket mode (created or repaired; [] with ports). */
   | { kind: 'write-files'; files: RenderedFile[]; links: LinkSpec[] }
-  | { kind: 'start-color'; color: Color; restart: boolean }
+  | { kind: 'start-color'; color: Color }
   | { kind: 'health-gate'; color: Color; stopOnFailure: boolean }
   /**
    * Renames live.sock to `live`'s socket and idle.sock to `idle`'s. idle.sock is every bucket's

@@ -164,8 +164,7 @@ const handlers: Handlers = {
     }
   },
 
-  async 'start-color'(ctx, { color, restart }) {
-    if (restart) await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+  async 'start-color'(ctx, { color }) {
     await freshTmpDir(ctx, color);
     await shareRunDirWithNginx(ctx);
     ctx.logStarts[color] = await logSize(ctx, color);

@@ -30,10 +30,14 @@ export const pointIdleStep = (color: Color, why: string): Step => ({ name: `Poin
 
 /**
  * Before `color` is (re)started: idle.sock — every bucket's backup — must not lead to a colour
- * that has not passed its gate, so it names the live colour until then.
+ * that has not passed its gate, so it names the live colour until then. A colour still running
+ * (kept warm, or deployed with --no-switch) may hold nginx's pooled connections: it is drained
+ * like any old colour before it is stopped.
  */
-export function keepOutOfTrafficSteps(facts: Facts, color: Color): Step[] {
-  return facts.live && facts.live !== color && facts.idle === color ? [pointIdleStep(facts.live, `${color} is not gated yet`)] : [];
+export function replaceColorSteps(config: Config, facts: Facts, color: Color): Step[] {
+  const steps = facts.live && facts.live !== color && facts.idle === color ? [pointIdleStep(facts.live, `${color} is not gated yet`)] : [];
+  if (facts.running[color]) steps.push({ name: `Drain and stop ${color}`, action: { kind: 'drain', color, maxWaitMs: config.nginx.drainMs } });
+  return [...steps, { name: `Start ${color}`, action: { kind: 'start-color', color } }];
 }
 
 function bucketsStep(config: Config, live: LiveState): Step {

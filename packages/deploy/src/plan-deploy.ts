@@ -3,7 +3,7 @@ import { otherColor } from '@switchyard/templates';
 import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, keepOutOfTrafficSteps, pointIdleStep, releasesOf, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, pointIdleStep, replaceColorSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning, colorStopped, releasesPruned, withRelease } from './state-changes';
 
 export interface DeployInput {
@@ -67,8 +67,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
       : []),
     { name: `Link ${target} to ${input.releaseId}`, action: { kind: 'link-color', color: target, releaseId: input.releaseId } },
     writeFilesStep(config, { live: live ?? target }, releasesOf(facts, { [target]: input.releaseId })),
-    ...keepOutOfTrafficSteps(facts, target),
-    { name: `Start ${target}`, action: { kind: 'start-color', color: target, restart: facts.running[target] } },
+    ...replaceColorSteps(config, facts, target),
     { name: `Health gate ${target}`, action: { kind: 'health-gate', color: target, stopOnFailure: true } },
   ];
   if (!input.switch) {

@@ -3,7 +3,7 @@ import { otherColor } from '@switchyard/templates';
 import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, keepOutOfTrafficSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, releasesOf, replaceColorSteps, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning } from './state-changes';
 
 /**
@@ -39,8 +39,7 @@ export function planRollback(config: Config, facts: Facts, deployId: string): St
     steps.push(
       { name: `Link ${idle} to ${release}`, action: { kind: 'link-color', color: idle, releaseId: release } },
       writeFilesStep(config, { live }, releasesOf(facts, { [idle]: release })),
-      ...keepOutOfTrafficSteps(facts, idle),
-      { name: `Start ${idle}`, action: { kind: 'start-color', color: idle, restart: facts.running[idle] } },
+      ...replaceColorSteps(config, facts, idle),
     );
   }
   steps.push({ name: `Health gate ${idle}`, action: { kind: 'health-gate', color: idle, stopOnFailure: !warm } });

@@ -42,7 +42,7 @@ describe('planDeploy', () => {
 
   it('never lets the colour it starts be a backup before its gate: idle.sock names the live colour first', () => {
     const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys({ idle: 'green', running: { blue: true, green: true } }), input);
-    expect(kinds(steps).slice(4, 8)).toEqual(['write-files', 'point-idle', 'start-color', 'health-gate']);
+    expect(kinds(steps).slice(4, 9)).toEqual(['write-files', 'point-idle', 'drain', 'start-color', 'health-gate']);
     expect(steps[5]?.action).toEqual({ kind: 'point-idle', color: 'blue' });
   });
 
@@ -60,9 +60,11 @@ describe('planDeploy', () => {
     expect(lastState(steps)).toMatchObject({ state: { live: 'blue', colors: { green: { releaseId: NEW } } } });
   });
 
-  it('restarts the idle colour when a crashed deploy left it running', () => {
+  it('drains the idle colour before restarting it when it still runs (kept warm, --no-switch, a crashed deploy)', () => {
     const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys({ running: { blue: true, green: true } }), input);
-    expect(steps.find((s) => s.action.kind === 'start-color')?.action).toEqual({ kind: 'start-color', color: 'green', restart: true });
+    const start = steps.findIndex((s) => s.action.kind === 'start-color');
+    expect(steps[start - 1]?.action).toEqual({ kind: 'drain', color: 'green', maxWaitMs: 5000 });
+    expect(steps[start]?.action).toEqual({ kind: 'start-color', color: 'green' });
   });
 
   it('trusts the symlink over state.json: after a crash past the switch, green is live', () => {

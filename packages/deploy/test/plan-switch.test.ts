@@ -96,6 +96,8 @@ describe('planRollback', () => {
   it('takes the colour it restarts out of idle.sock first', () => {
     const steps = planRollback(testConfig(), factsAfterTwoDeploys({ idle: 'green' }), 'd');
     expect(kinds(steps).slice(0, 5)).toEqual(['link-color', 'write-files', 'point-idle', 'start-color', 'health-gate']);
+    const warmElsewhere = planRollback(testConfig(), factsAfterTwoDeploys({ idle: 'green', running: { blue: true, green: true }, releaseOf: { blue: R2, green: R2 } }), 'd');
+    expect(kinds(warmElsewhere).slice(0, 5)).toEqual(['link-color', 'write-files', 'point-idle', 'drain', 'start-color']);
     expect(steps[2]?.action).toEqual({ kind: 'point-idle', color: 'blue' });
   });
 

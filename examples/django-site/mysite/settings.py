@@ -1,0 +1,98 @@
+"""Settings of the Django site, all from the environment (see README.md for the list).
+
+The release directory is read-only while the site runs: the only paths written are data/ (the
+deployer links it to a persistent shared directory) and TMPDIR (gunicorn's worker heartbeat
+files). Nothing here touches the file system at import time, so settings import even before data/
+exists.
+"""
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_list(name, default):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+
+# Required when serving. DJANGO_DEBUG=1 allows a fixed, public development key instead;
+# manage.py gives management commands a throwaway key of their own (they sign nothing that lasts).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Give the site a long random secret in the environment "
+            "(with Switchyard: list DJANGO_SECRET_KEY under \"secrets\"), or set DJANGO_DEBUG=1 "
+            "to use the insecure development key."
+        )
+    SECRET_KEY = "django-insecure-development-key-never-use-in-production"
+
+# Host names the site answers to; Django ignores the port (localhost:8080 matches localhost).
+# Keep localhost in the list: health checks that go straight to a colour send "Host: localhost".
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+
+INSTALLED_APPS = [
+    "shop.apps.ShopConfig",
+]
+
+MIDDLEWARE = [
+    "mysite.middleware.ReleaseHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mysite.urls"
+WSGI_APPLICATION = "mysite.wsgi.application"
+
+# nginx sets X-Forwarded-Proto from the scheme the client used (and replaces any the client sent).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# data/ is the persistent directory shared by every release; the deployer links it into the release.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "data" / "db.sqlite3",
+        # Each worker thread keeps its connection for a minute instead of opening the file (and
+        # setting up Django's SQLite functions) on every request: 2-3 times the GETs per second.
+        "CONN_MAX_AGE": 60,
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Per process, in memory: nothing to write in the read-only release directory, nothing shared
+# between workers or colours (so never count or store anything there that must add up).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "django-site",
+    }
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# stderr only, read by systemd or the deployer's log file. gunicorn logs its own errors to stderr
+# too, and keeps no access log unless given --access-logfile.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replaces Django's own handlers (console only under DEBUG, mail to ADMINS) with stderr.
+        "django": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": False},
+    },
+}

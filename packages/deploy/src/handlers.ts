@@ -1,6 +1,5 @@
 import { dirname, basename } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { checkDeployRoot, httpGet, type SystemdDriver, writeState } from '@switchyard/host';
+import { checkDeployRoot, httpGet, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { type Color, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
@@ -174,18 +173,17 @@ const handlers: Handlers = {
   async 'health-gate'(ctx, { color, stopOnFailure }) {
     const { timeoutMs, intervalMs } = ctx.config.health;
     const target = colorEndpoint(ctx.config, ctx.layout, color);
-    const deadline = Date.now() + timeoutMs;
     let failure: string | undefined = 'not checked yet';
-    while (Date.now() < deadline) {
+    let exited = false;
+    const decided = async () => {
       failure = await failingCheck(ctx.config, target);
-      if (!failure) {
-        const unreachable = await whyNginxCannotReach(ctx, color);
-        return unreachable ? failWithLogs(ctx, color, stopOnFailure, `it answers, but ${unreachable}`) : undefined;
-      }
-      if (!(await ctx.processes.isActive(color))) return failWithLogs(ctx, color, stopOnFailure, `the process exited (${failure})`);
-      await sleep(intervalMs);
-    }
-    return failWithLogs(ctx, color, stopOnFailure, `${failure} after ${timeoutMs} ms`);
+      exited = failure !== undefined && !(await ctx.processes.isActive(color));
+      return failure === undefined || exited;
+    };
+    if (!(await waitFor(decided, { timeoutMs, intervalMs }))) return failWithLogs(ctx, color, stopOnFailure, `${failure} after ${timeoutMs} ms`);
+    if (exited) return failWithLogs(ctx, color, stopOnFailure, `the process exited (${failure})`);
+    const unreachable = await whyNginxCannotReach(ctx, color);
+    if (unreachable) return failWithLogs(ctx, color, stopOnFailure, `it answers, but ${unreachable}`);
   },
 
   async 'switch-socket'(ctx, { live, idle }) {
@@ -214,18 +212,17 @@ const handlers: Handlers = {
   async confirm(ctx, { expected, undo }) {
     const { address, port } = ctx.config.nginx.listen;
     const target = { address: address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address, port };
-    const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
     let seen = '';
-    while (Date.now() < deadline) {
+    const confirmed = async () => {
       const answer = await httpGet(target, '/__switchyard/color', { timeoutMs: 1000, hostHeader: ctx.config.nginx.serverNames[0] });
       seen = answer.reached ? `${answer.status} ${answer.body.trim()}` : answer.error;
-      if (answer.reached && answer.status === 200 && answer.body === expected) {
-        const health = await httpGet(target, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs, hostHeader: ctx.config.nginx.serverNames[0] });
-        if (health.reached && health.status === ctx.config.health.expectStatus) return;
-        seen = health.reached ? `${ctx.config.health.path} answered ${health.status}` : health.error;
-      }
-      await sleep(50);
-    }
+      if (!answer.reached || answer.status !== 200 || answer.body !== expected) return false;
+      const health = await httpGet(target, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs, hostHeader: ctx.config.nginx.serverNames[0] });
+      if (health.reached && health.status === ctx.config.health.expectStatus) return true;
+      seen = health.reached ? `${ctx.config.health.path} answered ${health.status}` : health.error;
+      return false;
+    };
+    if (await waitFor(confirmed, { timeoutMs: CONFIRM_TIMEOUT_MS, intervalMs: 50 })) return;
     // Exit 1 promises traffic where it was: put it back before saying so.
     for (const action of undo) await runAction(ctx, action);
     const back = undo.length > 0 ? 'traffic was moved back' : 'nothing was live before';

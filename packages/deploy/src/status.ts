@@ -21,6 +21,8 @@ export interface Status {
   environment: string;
   url: string;
   live: Color | null;
+  /** The colour behind idle.sock: where a failed request is retried, and the staging route. */
+  backup: Color | null;
   canary: { color: Color; percent: number } | null;
   switchMode: 'socket rename (no reload)' | "socket rename through nginx's per-colour front (no reload)";
   colors: ColorStatus[];
@@ -59,6 +61,7 @@ export async function readStatus(config: Config, now = new Date()): Promise<Stat
     environment: config.environment,
     url: publicUrl(config),
     live: facts.live,
+    backup: facts.idle,
     canary,
     // Switches and canaries alike are renames of links; nginx's config never changes.
     switchMode: config.start.listen.type === 'socket' ? 'socket rename (no reload)' : "socket rename through nginx's per-colour front (no reload)",
@@ -73,7 +76,7 @@ const duration = (seconds: number) =>
 export function formatStatus(status: Status): string[] {
   const lines = [
     `${status.app} (${status.environment}) — ${status.url}`,
-    `live: ${status.live ?? 'nothing deployed'}${status.canary ? `, canary ${status.canary.percent}% to ${status.canary.color}` : ''}`,
+    `live: ${status.live ?? 'nothing deployed'}${status.canary ? `, canary ${status.canary.percent}% to ${status.canary.color}` : ''}${status.backup ? `; retries and staging: ${status.backup}` : ''}`,
     `switch: ${status.switchMode}`,
   ];
   for (const c of status.colors)

@@ -3,8 +3,9 @@
 // The figures of issue 4, measured on this machine and printed side by side with their targets:
 //   1. Under constant load (wrk, 64 connections; GET /api/products, then POST /api/orders): 20
 //      deploys and 2 rollbacks spread over the run, each moving traffic to a freshly started colour
-//      and stopping the old one — with the socket switch (rename of live.sock, no nginx reload) and,
-//      beside it, the reload switch (colours on TCP ports, live.conf + graceful reload).
+//      and stopping the old one — with the colours on unix sockets and, beside it, on TCP ports
+//      reached through their nginx fronts (run/<colour>.sock, nginx's own): both switched by the
+//      same rename of live.sock, no nginx reload.
 //   2. p99 latency in the switch windows ÷ p99 in steady state, from a probe of sequential
 //      keep-alive GETs at a steady rate beside the load.
 //   3. `pnpm switch` wall time (whole process), and `node dist/commands/switch.mjs` alone.
@@ -23,11 +24,11 @@ import { cli, type CommandTimes, deployTimes, type DeployTiming, medianOf, rollb
 import { deployer } from './lib/deployer';
 import { type LoadRunPlan, loadRun, type LoadRunResult } from './lib/load-run';
 import { stepMs, isSwitchStep, isDrainStep } from './lib/ops';
-import { createProject, type BenchProjectOptions, type SwitchMode } from './lib/project';
+import { createProject, type BenchProjectOptions, modeLabel, type SwitchMode } from './lib/project';
 import { fixed, median, sec } from './lib/stats';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PORTS: Record<SwitchMode | 'timing' | 'deploy', number> = { socket: 18200, reload: 18210, timing: 18220, deploy: 18230 };
+const PORTS: Record<SwitchMode | 'timing' | 'deploy', number> = { socket: 18200, port: 18210, timing: 18220, deploy: 18230 };
 
 const TARGETS = { ratio: 1.5, switchMs: 1000, rollbackMs: 1000, overheadMs: 3000 };
 
@@ -100,7 +101,7 @@ async function project(name: keyof typeof PORTS, options: Partial<BenchProjectOp
     projectConfigDir: join(REPO, 'config'),
     root: join(root, name),
     port: PORTS[name],
-    mode: name === 'reload' ? 'reload' : 'socket',
+    mode: name === 'port' ? 'port' : 'socket',
     keepOldWarm: false,
     ...options,
   });
@@ -114,13 +115,13 @@ function save(result: LoadRunResult, path: string) {
   writeFileSync(path, JSON.stringify({ ...rest, samples: samples.map((x) => [Math.round(x.at), +x.latencyMs.toFixed(2), x.ok ? 1 : 0]) }));
 }
 
-const label = (r: LoadRunResult) => (r.ops[0]?.kind === 'switch' ? 'socket, warm↔warm, none stopped' : r.mode);
+const label = (r: LoadRunResult) => (r.ops[0]?.kind === 'switch' ? 'socket, warm↔warm, none stopped' : modeLabel(r.mode));
 
-/** Parts 1 and 2: both switches, GET then POST, on one project each. */
+/** Parts 1 and 2: both listen modes, GET then POST, on one project each. */
 async function underLoad(): Promise<LoadRunResult[]> {
   const results: LoadRunResult[] = [];
-  for (const mode of ['socket', 'reload'] as const) {
-    phase(`${mode} switch under load`);
+  for (const mode of ['socket', 'port'] as const) {
+    phase(`${modeLabel(mode)} switch under load`);
     const p = await project(mode, { env: { DRAIN_GRACE_MS: String(drainGraceMs) }, upstreamKeepaliveMs });
     const ops = deployer(p);
     const first = await ops.deploy();
@@ -267,18 +268,20 @@ function summary(load: LoadRunResult[], t: Timings): boolean {
     const e = r.load.socketErrors;
     const failed = r.load.non2xx + e.connect + e.read + e.write + e.timeout + r.latency.probeErrors;
     const opsOk = r.ops.length === plan.operations && r.ops.every((o) => o.ok);
+    // Port-only apps switch by the same rename (through their fronts): no request may fail there either.
     judge(
-      `${r.mode} switch, ${r.method}: non-2xx + socket errors (c/r/w/t) + probe errors`,
+      `${modeLabel(r.mode)} switch, ${r.method}: non-2xx + socket errors (c/r/w/t) + probe errors`,
       `${r.load.non2xx} + ${e.connect}/${e.read}/${e.write}/${e.timeout} + ${r.latency.probeErrors}${opsOk ? '' : ' (operations failed!)'}`,
-      r.mode === 'socket' ? '0' : '— (beside it)',
-      r.mode === 'socket' ? failed === 0 && opsOk : undefined,
+      '0',
+      failed === 0 && opsOk,
     );
   }
   for (const r of load)
     judge(
-      `${r.mode} switch, ${r.method}: p99 window ÷ p99 steady`,
+      `${modeLabel(r.mode)} switch, ${r.method}: p99 window ÷ p99 steady`,
       `${fixed(r.latency.p99WindowsMs)} / ${fixed(r.latency.p99SteadyMs)} ms = ${fixed(r.latency.ratio)}`,
-      `≤ ${TARGETS.ratio}`,
+      // The target is the socket switch's; the fronts' extra hop is shown beside it.
+      r.mode === 'socket' ? `≤ ${TARGETS.ratio}` : '— (beside it)',
       r.mode === 'socket' ? r.latency.ratio <= TARGETS.ratio : undefined,
     );
   judge(

@@ -31,7 +31,7 @@ export function recordingReporter(steps: TimedStep[]): Reporter {
   };
 }
 
-/** A step that moves traffic: the socket rename or the nginx reload. */
+/** A step that moves traffic: the rename of the live link (or, for a canary, of bucket links). */
 export const isSwitchStep = (name: string) => /^(Switch to|Canary)/.test(name);
 export const isDrainStep = (name: string) => name.startsWith('Drain and stop');
 

@@ -5,14 +5,22 @@ import { stopEverything } from '@switchyard/deploy';
 import { writeDemoConfig } from '@switchyard/demo';
 import { makeRelease } from '../../examples/catalog-app/make-release.mjs';
 
-export type SwitchMode = 'socket' | 'reload';
+/**
+ * How the colours listen, and so what a switch renames: `socket`, the app's own sockets; `port`,
+ * apps on TCP ports, reached through their nginx fronts (a server of nginx's own on
+ * run/<colour>.sock proxying to the colour's port). Either way a switch renames links: no reload.
+ */
+export type SwitchMode = 'socket' | 'port';
+
+/** The mode as the tables print it. */
+export const modeLabel = (mode: SwitchMode) => (mode === 'port' ? 'port (nginx front)' : 'socket');
 
 export interface BenchProjectOptions {
   /** The repository's config/ directory, whose base.json and local.json the project starts from. */
   projectConfigDir: string;
   /** Everything the project creates lives here; removed first. */
   root: string;
-  /** nginx's port; in reload mode the colours take port + 1 (blue) and port + 2 (green). */
+  /** nginx's port; in port mode the colours take port + 1 (blue) and port + 2 (green). */
   port: number;
   mode: SwitchMode;
   keepOldWarm: boolean;
@@ -37,7 +45,7 @@ export interface BenchProject {
 /**
  * A throwaway deploy root for one benchmark: the demo's local config moved under `root`, plain
  * processes (no systemd user manager left behind), the app's per-request logs off so that disk
- * I/O does not skew the figures, and either the socket switch or the reload switch (port mode).
+ * I/O does not skew the figures, and the colours on sockets or on ports (reached through nginx fronts).
  */
 export async function createProject(options: BenchProjectOptions): Promise<BenchProject> {
   const { root, port } = options;

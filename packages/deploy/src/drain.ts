@@ -16,7 +16,7 @@ function listeners(ctx: StepContext, color: Color): ListenTarget[] {
  * can be opened again): its pooled connections have aged out (keepalive_time) and its last
  * requests are answered. From then on it gets no request, so any app may be stopped, even one that
  * dies at once on SIGTERM. Two readings in a row, so a connection being accepted is not missed.
- * Returns how long that took, or undefined when connections remained after maxWaitMs.
+ * Returns how long it waited and how many connections were left (0 unless maxWaitMs ran out).
  */
 export async function waitUntilUnused(ctx: StepContext, color: Color, maxWaitMs: number): Promise<{ ms: number; left: number }> {
   const started = performance.now();

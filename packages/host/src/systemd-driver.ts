@@ -40,6 +40,21 @@ async function detectScope(host: Host): Promise<'system' | 'user'> {
   return root && (await systemdIsPid1(host)) ? 'system' : 'user';
 }
 
+/**
+ * Where the running user manager reads this user's own units: its configuration directory from its
+ * unit search path (~/.config/systemd/user of the passwd entry's home), never this command's $HOME,
+ * which may differ (sudo -E, a CI job): units written there are never found ("Unit … not found").
+ */
+async function userUnitDir(host: Host, env: Record<string, string>): Promise<string> {
+  const shown = await host.run(['systemctl', '--user', 'show', '--property=UnitPath', '--value'], { env, nothrow: true });
+  const own = shown.stdout
+    .trim()
+    .split(/\s+/)
+    .find((dir) => dir.endsWith('/systemd/user') && !/^\/(etc|run|usr|lib)\//.test(dir));
+  if (own) return own;
+  throw new ProcessError(`the systemd user manager did not say where it reads units (UnitPath: ${shown.stdout.trim() || shown.stderr.trim()})`);
+}
+
 /** `<app>@<color>` units under the system manager or this user's manager (started if need be). */
 export async function systemdDriver(options: SystemdDriverOptions): Promise<SystemdDriver> {
   const { host, app, layout } = options;
@@ -48,8 +63,7 @@ export async function systemdDriver(options: SystemdDriverOptions): Promise<Syst
   let unitDir = '/etc/systemd/system';
   if (scope === 'user') {
     env = { XDG_RUNTIME_DIR: (await ensureUserManager(host)).runtimeDir };
-    const home = (await host.run(['printenv', 'HOME'])).stdout.trim();
-    unitDir = join(home, '.config', 'systemd', 'user');
+    unitDir = await userUnitDir(host, env);
   }
   const systemctl = (args: string[], extra: { timeoutMs?: number } = {}): Promise<RunResult> =>
     host.run(['systemctl', ...(scope === 'user' ? ['--user'] : []), ...args], { env, nothrow: true, ...extra });

@@ -8,7 +8,7 @@ import { localHost } from '../src/local-host';
 import { processIdentity } from '../src/proc';
 import { type SystemdDriver, systemdDriver } from '../src/systemd-driver';
 import { ensureUserManager } from '../src/user-manager';
-import { freePort, onCleanup, tempLayout, waitFor } from './helpers';
+import { freePort, onCleanup, tempDir, tempLayout, waitFor } from './helpers';
 
 const host = localHost();
 
@@ -76,6 +76,18 @@ describe.skipIf(manager instanceof Error)(`systemd process driver${skipReason}`,
     expect(driver.scope).toBe(pid1 === 'systemd' && process.getuid?.() === 0 ? 'system' : 'user');
     expect(await host.exists(join(driver.unitDir, `${app}@.service`))).toBe(true);
     await expect(driver.installUnits([{ name: '../evil.service', content: '' }])).rejects.toThrow(ProcessError);
+  });
+
+  it("installs units where the running manager reads them, whatever this command's $HOME says", { timeout: 30_000 }, async () => {
+    const home = process.env.HOME;
+    process.env.HOME = await tempDir();
+    onCleanup(() => {
+      process.env.HOME = home;
+    });
+    const { driver } = await setup();
+    expect(driver.unitDir.startsWith(process.env.HOME)).toBe(false);
+    await driver.start('blue');
+    expect(await driver.isActive('blue')).toBe(true);
   });
 
   it('starts and stops <app>@<color>, with its pid and its own log lines', { timeout: 30_000 }, async () => {

@@ -1,6 +1,6 @@
 import { dirname, basename } from 'node:path';
 import { checkDeployRoot, httpGet, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
-import { type Color, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
+import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
 import { waitUntilUnused } from './drain';
@@ -210,14 +210,15 @@ const handlers: Handlers = {
   },
 
   async confirm(ctx, { expected, undo }) {
-    const { address, port } = ctx.config.nginx.listen;
-    const target = { address: address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address, port };
+    // nginx's own check socket: the same upstreams as the public site, whether that is HTTPS only
+    // or listens where this machine's loopback does not reach.
+    const target = { socketPath: ctx.layout.checkSocket };
     let seen = '';
     const confirmed = async () => {
-      const answer = await httpGet(target, '/__switchyard/color', { timeoutMs: 1000, hostHeader: ctx.config.nginx.serverNames[0] });
+      const answer = await httpGet(target, COLOR_ROUTE, { timeoutMs: 1000 });
       seen = answer.reached ? `${answer.status} ${answer.body.trim()}` : answer.error;
       if (!answer.reached || answer.status !== 200 || answer.body !== expected) return false;
-      const health = await httpGet(target, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs, hostHeader: ctx.config.nginx.serverNames[0] });
+      const health = await httpGet(target, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs });
       if (health.reached && health.status === ctx.config.health.expectStatus) return true;
       seen = health.reached ? `${ctx.config.health.path} answered ${health.status}` : health.error;
       return false;

@@ -30,6 +30,11 @@ export interface ServerLayout {
   bucketsDir: string;
   /** run/buckets/NN.sock (primary) or NN.backup.sock: what bucket NN's upstream connects to. */
   bucketSocket(bucket: number, role: BucketRole): string;
+  /**
+   * nginx's own socket for Switchyard's checks after a switch (the colour route and the health
+   * paths, through the live upstream): it answers whatever the public listener does (TLS, names).
+   */
+  checkSocket: string;
   /** Plain text naming the live colour (and canary weight), served at /__switchyard/color. */
   liveColorFile: string;
   nginxDir: string;
@@ -96,6 +101,7 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     bucketsDir: join(runDir, 'buckets'),
     bucketSocket: (bucket, role) => join(runDir, 'buckets', `${bucketId(bucket)}${role === 'backup' ? '.backup' : ''}.sock`),
     liveColorFile: join(runDir, 'live-color'),
+    checkSocket: join(runDir, 'check.sock'),
     nginxDir,
     siteConf: join(nginxDir, 'site.conf'),
     liveConf: join(nginxDir, 'live.conf'),

@@ -25,23 +25,35 @@ function healthPaths(config: LocationConfig): string[] {
   });
 }
 
+/** The colour route: the file the deploy writes at each switch; no app involved. */
+function colorRoute(config: LocationConfig): Lines {
+  return block(`location = ${COLOR_ROUTE}`, [
+    'types { }',
+    'default_type text/plain;',
+    'add_header Cache-Control "no-store" always;',
+    `alias ${safe.path(serverLayout(config).liveColorFile, 'server.root')};`,
+  ]);
+}
+
+/** The page nginx shows for its own 502/503/504 (serverSettings' error_page). */
+function maintenanceRoute(config: LocationConfig): Lines {
+  return block(`location = ${MAINTENANCE_ROUTE}`, ['internal;', `alias ${safe.path(serverLayout(config).maintenancePage, 'server.root')};`]);
+}
+
+/** Only what the deploy asks after a switch: which colour is live, and the health paths through it. */
+export function checkLocations(config: LocationConfig, variable: string): Lines {
+  const lines: Lines = [...colorRoute(config), ...maintenanceRoute(config)];
+  for (const path of healthPaths(config)) lines.push(...block(`location = ${path}`, proxyTo(variable)));
+  return [...lines, ...block('location /', ['return 404;'])];
+}
+
 /**
  * Every location of a server whose traffic goes to `variable` (the live upstream, or the idle one
  * on the staging host). Paths no enabled module covers answer 404 without reaching the app.
  */
 export function routeLocations(config: LocationConfig, variable: string): Lines {
-  const layout = serverLayout(config);
   const routes = moduleRoutes(config.modules).map((route) => safe.urlPath(route, 'modules'));
-  const lines: Lines = [
-    // Which colour is live: the file the deploy writes at each switch; no app involved.
-    ...block(`location = ${COLOR_ROUTE}`, [
-      'types { }',
-      'default_type text/plain;',
-      'add_header Cache-Control "no-store" always;',
-      `alias ${safe.path(layout.liveColorFile, 'server.root')};`,
-    ]),
-    ...block(`location = ${MAINTENANCE_ROUTE}`, ['internal;', `alias ${safe.path(layout.maintenancePage, 'server.root')};`]),
-  ];
+  const lines: Lines = [...colorRoute(config), ...maintenanceRoute(config)];
   for (const path of healthPaths(config)) lines.push(...block(`location = ${path}`, proxyTo(variable)));
   if (config.assets?.type === 'local') {
     const directory = safe.path(config.assets.directory, 'assets.directory').replace(/\/?$/, '/');

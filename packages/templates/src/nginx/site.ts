@@ -3,7 +3,7 @@ import { safe } from '../guard';
 import { serverLayout } from '../layout';
 import { block, file, header, type Lines, listenOn } from './syntax';
 import { assetCacheVariable, headerVariable, idleVariable, liveVariable } from './names';
-import { routeLocations } from './locations';
+import { checkLocations, routeLocations } from './locations';
 import { logFormat, requestIdMap, serverSettings, stagingProtection, tlsSettings } from './server-settings';
 import { renderColorFronts, renderUpstreams } from './upstreams';
 
@@ -87,6 +87,21 @@ function stagingHostServer(config: SiteConfig): Lines {
 }
 
 /**
+ * On nginx's own unix socket, for the deploy's check after a switch: the same upstreams and proxy
+ * settings as the public server, without its TLS, names or protections, and nothing but the colour
+ * route and the health paths. It works where the public listener is HTTPS only or unreachable from
+ * this machine's loopback.
+ */
+function checkServer(config: SiteConfig): Lines {
+  return block('server', [
+    `listen unix:${safe.path(serverLayout(config).checkSocket, 'server.root')};`,
+    ...serverSettings(config),
+    '',
+    ...checkLocations(config, liveVariable(config.app)),
+  ]);
+}
+
+/**
  * site.conf, included at http level (by the host's nginx.conf or the private one): the colours'
  * upstreams, the variables of live.conf, and the server blocks.
  */
@@ -105,5 +120,6 @@ export function renderSiteConf(config: SiteConfig): string {
     redirectServer(config),
     mainServer(config),
     stagingHostServer(config),
+    checkServer(config),
   );
 }

@@ -15,10 +15,10 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { failedRequests, formatTable, type LoadResult } from '@switchyard/demo';
 import { type CommandRun, CONNECTIONS, type Drain, drainsIn, type LoadPaths, type OperationsRun, operationsUnderLoad } from './lib/app-ops';
 import { createAppProject } from './lib/app-project';
+import { benchArgs } from './lib/args';
 import { cleanUpOnSignals, onCleanup, runCleanups } from './lib/cleanup';
 import { portFrontBench, type PortFrontRun, type Route } from './lib/port-front';
 import { fixed, median, sec } from './lib/stats';
@@ -41,19 +41,7 @@ const options = {
   only: { type: 'string' },
 } as const;
 
-function commandLine() {
-  try {
-    return parseArgs({ options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-const args = commandLine();
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = benchArgs({ options, strict: true, allowPositionals: false }, USAGE);
 if (args.only !== undefined && args.only !== 'apps' && args.only !== 'front') {
   console.error(`--only: expected apps or front\n${USAGE}`);
   process.exit(2);

@@ -17,8 +17,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { formatTable } from '@switchyard/demo';
+import { benchArgs } from './lib/args';
 import { cleanUpOnSignals, onCleanup, runCleanups } from './lib/cleanup';
 import { cli, type CommandTimes, deployTimes, type DeployTiming, medianOf, rollbackTimes, switchTimes } from './lib/cli-timings';
 import { deployer } from './lib/deployer';
@@ -46,19 +46,7 @@ const options = {
   'upstream-keepalive-ms': { type: 'string', default: '400' },
 } as const;
 
-function commandLine() {
-  try {
-    return parseArgs({ options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-const args = commandLine();
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = benchArgs({ options, strict: true, allowPositionals: false }, USAGE);
 const quick = args.quick === true;
 const root = String(args.root);
 

@@ -19,9 +19,9 @@ export interface Deployer {
 export function deployer(project: BenchProject): Deployer {
   let lastStamp = 0;
   let deploys = 0;
-  const releaseId = (sha: string) => {
+  const releaseId = (sha: string, dirty: boolean) => {
     lastStamp = Math.max(Date.now(), lastStamp + 1000);
-    return releaseIdFor(new Date(lastStamp), sha);
+    return releaseIdFor(new Date(lastStamp), sha, dirty);
   };
   const run = async (kind: OpRecord['kind'], command: (options: CommandOptions) => Promise<void>): Promise<OpRecord> => {
     const steps: TimedStep[] = [];
@@ -38,7 +38,7 @@ export function deployer(project: BenchProject): Deployer {
   return {
     deploy: () => {
       const source = deploys++ % 2 === 0 ? project.sources[0] : project.sources[1];
-      return run('deploy', (options) => deployCommand({ ...options, switch: true, source, releaseId }));
+      return run('deploy', (options) => deployCommand({ ...options, switch: true, source, allowDirty: false, releaseId }));
     },
     rollback: () => run('rollback', (options) => rollbackCommand(options)),
     switch: () => run('switch', (options) => switchCommand(options)),

@@ -73,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     timeline.push({ step: name, seconds: (performance.now() - started) / 1000, outcome });
   };
   const deploy = (source: string, doSwitch = true) => () =>
-    deployCommand({ ...common(), source, switch: doSwitch, releaseId: (sha) => releaseIdFor(new Date(), sha) });
+    deployCommand({ ...common(), source, switch: doSwitch, allowDirty: false, releaseId: (sha, dirty) => releaseIdFor(new Date(), sha, dirty) });
 
   await step('Deploy v1', deploy(versions.v1));
   const url = `http://127.0.0.1:${port}`;

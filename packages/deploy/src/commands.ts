@@ -12,7 +12,7 @@ import { planRollback } from './plan-rollback';
 import { planSwitch } from './plan-switch';
 import type { Reporter } from './reporter';
 import { openRuntime } from './runtime';
-import { resolveSource } from './source';
+import { resolveSource, shipsUncommitted } from './source';
 
 const MIN_FREE_BYTES = 64 * 1024 * 1024;
 
@@ -32,6 +32,8 @@ interface Planned {
   detail: string;
   releaseId?: string;
   sha?: string;
+  /** The release holds uncommitted changes (--allow-dirty, or the local environment). */
+  dirty?: boolean;
 }
 
 /**
@@ -81,6 +83,7 @@ async function runPlanned(name: string, options: CommandOptions, plan: (facts: F
     const planned = plan(await observe(rt, new Date()));
     if (planned.releaseId) entry.releaseId = planned.releaseId;
     if (planned.sha) entry.sha = planned.sha;
+    if (planned.dirty) entry.dirty = true;
     out.emit({ type: 'start', command: name, environment: config.environment, detail: planned.detail });
     await executeSteps(ctx, planned.steps, steps);
     await audit('ok');
@@ -99,12 +102,15 @@ export interface DeployOptions extends CommandOptions {
   switch: boolean;
   /** --source: ship this directory instead of config.source. */
   source?: string;
-  releaseId: (sha: string) => string;
+  /** --allow-dirty: ship uncommitted changes outside the local environment too. */
+  allowDirty: boolean;
+  releaseId: (sha: string, dirty: boolean) => string;
 }
 
 export async function deployCommand(options: DeployOptions): Promise<void> {
   const source = resolveSource(options.config, options.source);
-  const releaseId = options.releaseId(source.sha);
+  const dirty = shipsUncommitted(options.config, source, options.allowDirty);
+  const releaseId = options.releaseId(source.sha, dirty);
   await runPlanned('deploy', options, (facts) => {
     const plan = planDeploy(options.config, facts, {
       deployId: options.deployId,
@@ -114,7 +120,8 @@ export async function deployCommand(options: DeployOptions): Promise<void> {
       lockfileHash: source.lockfileHash,
       switch: options.switch,
     });
-    return { steps: plan.steps, detail: `release ${releaseId} to ${plan.target}`, releaseId, sha: source.sha };
+    const detail = `release ${releaseId} to ${plan.target}${dirty ? ` (${source.uncommitted.length} uncommitted change(s))` : ''}`;
+    return { steps: plan.steps, detail, releaseId, sha: source.sha, dirty };
   });
 }
 

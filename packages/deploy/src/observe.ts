@@ -4,7 +4,7 @@ import { type Color, COLORS } from '@switchyard/templates';
 import type { Facts } from './facts';
 import type { Runtime } from './runtime';
 
-const RELEASE_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4,}$/;
+const RELEASE_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4,}(-dirty)?$/;
 
 /** The colour whose socket a link (live.sock, idle.sock) names, or null. */
 async function colorBehind(rt: Runtime, link: string): Promise<Color | null> {

@@ -16,3 +16,19 @@ export function resolveSource(config: Config, override: string | undefined): Rel
   if (!isDirectory(dir)) throw new UsageError(`${override ? '--source' : `${config.paths.configFile}: source.path`}: ${dir} is not a directory`);
   return { dir, ...describeSourceTree(dir, config.build.lockfile) };
 }
+
+const SHOWN = 10;
+
+/**
+ * Whether the release ships uncommitted changes. Outside the local environment that is refused
+ * unless asked for (--allow-dirty): a release must be code someone can find again.
+ */
+export function shipsUncommitted(config: Config, source: ReleaseSource, allowDirty: boolean): boolean {
+  const files = source.uncommitted;
+  if (files.length === 0) return false;
+  if (allowDirty || config.environment === 'local') return true;
+  const named = files.slice(0, SHOWN).join(', ') + (files.length > SHOWN ? ` and ${files.length - SHOWN} more` : '');
+  throw new UsageError(
+    `${source.dir} has ${files.length} uncommitted change(s): ${named}. Commit them, or deploy them anyway with --allow-dirty (the release id then ends in -dirty)`,
+  );
+}

@@ -20,6 +20,8 @@ export const auditEntrySchema = z.strictObject({
   environment: z.string(),
   releaseId: z.string().optional(),
   sha: z.string().optional(),
+  /** The release held uncommitted changes. */
+  dirty: z.boolean().optional(),
   steps: z.array(auditStepSchema),
   outcome: z.enum(['ok', 'failed', 'locked', 'invalid']),
   durationMs: z.number().nonnegative(),

@@ -59,3 +59,10 @@ export class ProxyError extends SwitchyardError {
     super(message, 1);
   }
 }
+
+/** The code to ship cannot be described (git refuses the repository): exit code 2, nothing touched. */
+export class SourceTreeError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}

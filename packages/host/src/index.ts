@@ -26,5 +26,5 @@ export { ensureUserManager, type UserManager } from './user-manager';
 export { chooseProcessDriver, type ChooseDriverOptions } from './choose-driver';
 export { httpGet, type ProbeTarget, type ProbeOptions, type ProbeResult } from './http-probe';
 export { nginxDriver, type NginxDriver, type NginxDriverOptions, type NginxTestResult } from './nginx-driver';
-export { CommandError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError } from './errors';
+export { CommandError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError, SourceTreeError } from './errors';
 export { describeSourceTree, isDirectory, type SourceTree } from './source-tree';

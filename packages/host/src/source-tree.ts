@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SourceTreeError } from './errors';
 
 /** What a release is made from, read on the deploying machine (not the server). */
 export interface SourceTree {
@@ -9,14 +10,35 @@ export interface SourceTree {
   sha: string;
   /** sha-256 of the lockfile, or null when there is none. */
   lockfileHash: string | null;
+  /** Files under the directory that differ from that commit (changed, added, untracked), as git names them; [] outside git. */
+  uncommitted: string[];
 }
 
-function gitSha(dir: string): string | undefined {
-  try {
-    return execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return undefined;
-  }
+function git(dir: string, args: string[]) {
+  return spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * HEAD of the repository holding dir, or undefined when dir is not in one (or git is missing).
+ * Any other refusal — git's "dubious ownership", a broken repository — is an error: a content hash
+ * in its place would name a release after code nobody can find.
+ */
+function gitHead(dir: string): string | undefined {
+  const head = git(dir, ['rev-parse', 'HEAD']);
+  if (head.error) return undefined;
+  if (head.status === 0) return head.stdout.trim();
+  if (/not a git repository/i.test(head.stderr)) return undefined;
+  throw new SourceTreeError(`${dir}: git cannot read the commit: ${head.stderr.trim().split('\n').slice(0, 3).join(' ')}`);
+}
+
+/** Paths (from the repository's root) that `git status` reports under dir, untracked files included. */
+function uncommittedFiles(dir: string): string[] {
+  const status = git(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', '.']);
+  if (status.status !== 0) throw new SourceTreeError(`${dir}: git status failed: ${status.stderr.trim()}`);
+  return status.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => entry.slice(3));
 }
 
 /** Hash of every file's path and content (node_modules and .git left out): the same tree, the same id. */
@@ -41,5 +63,7 @@ export function isDirectory(path: string): boolean {
 export function describeSourceTree(dir: string, lockfile: string | undefined): SourceTree {
   const lockfilePath = lockfile === undefined ? undefined : join(dir, lockfile);
   const lockfileHash = lockfilePath && existsSync(lockfilePath) ? createHash('sha256').update(readFileSync(lockfilePath)).digest('hex') : null;
-  return { sha: gitSha(dir) ?? treeHash(dir), lockfileHash };
+  const head = gitHead(dir);
+  if (head === undefined) return { sha: treeHash(dir), lockfileHash, uncommitted: [] };
+  return { sha: head, lockfileHash, uncommitted: uncommittedFiles(dir) };
 }

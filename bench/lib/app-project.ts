@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, deepMerge, loadConfig } from '@switchyard/config';
+import { processesUnder } from '@switchyard/demo';
 import { stopEverything } from '@switchyard/deploy';
 import { type TimedChild, timeChild } from './child';
 
@@ -98,19 +99,11 @@ async function stopQuietly(config: Config): Promise<void> {
  * worker): every process whose command line names dir or whose working directory is under it.
  */
 export function killProcessesUnder(dir: string): void {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+  for (const pid of processesUnder(dir)) {
     try {
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      let cwd = '';
-      try {
-        cwd = readlinkSync(`/proc/${name}/cwd`);
-      } catch {
-        // gone, or a kernel thread
-      }
-      if (cmdline.includes(`${dir}/`) || cwd === dir || cwd.startsWith(`${dir}/`)) process.kill(Number(name), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
-      // exited while we looked
+      // exited meanwhile
     }
   }
 }

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deepMerge } from '@switchyard/config';
+import { processesUnder } from '@switchyard/demo';
 import { httpGet } from '@switchyard/host';
 import { makeRelease } from '../../examples/catalog-app/make-release.mjs';
 import { type CliResult, REPO, runScript } from './cli';
@@ -180,26 +181,6 @@ function childrenOf(pid: number): number[] {
     .filter((n) => Number.isInteger(n) && n > 0);
 }
 
-/** Processes whose command line names dir or whose working directory is under it. */
-function processesUnder(dir: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      let cwd = '';
-      try {
-        cwd = readlinkSync(`/proc/${name}/cwd`);
-      } catch {
-        // gone, or a kernel thread
-      }
-      if (cmdline.includes(dir) || cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(name));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
-}
 
 /** The app processes (node, working directory in a release of dir), e.g. to find ones a killed deploy left behind. */
 export function appProcesses(dir: string): number[] {

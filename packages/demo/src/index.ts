@@ -5,3 +5,4 @@ export { runDemo, type DemoOptions } from './scenario';
 export { teardown } from './teardown';
 export { writeDemoConfig } from './demo-config';
 export { sampleColors } from './probe';
+export { processesUnder } from './processes-under';

@@ -2,7 +2,7 @@ import { deployCommand, releaseIdFor } from '@switchyard/deploy';
 import { parseCommandLine, runCommand } from './lib/cli';
 import { CHANGE_OPTIONS, commandOptions } from './lib/deploy-cli';
 
-const USAGE = `usage: pnpm deploy:env --env NAME [--no-switch] [--source DIR] [--allow-dirty] [--dry-run] [--wait SECONDS] [--json]
+const USAGE = `usage: pnpm deploy:env --env NAME [--no-switch] [--source DIR] [--allow-dirty] [--dry-run] [--wait SECONDS] [--json] [--trust-new-host-key]
        (pnpm deploy:prod and pnpm deploy:staging choose the environment for you)
 Ships a release, starts it on the idle colour, gates it on its health checks, switches traffic to it
 and drains the old colour. --no-switch stops after the health gate, so the staging route can be tried.

@@ -3,7 +3,7 @@ import { switchCommand } from '@switchyard/deploy';
 import { parseCommandLine, runCommand } from './lib/cli';
 import { CHANGE_OPTIONS, commandOptions } from './lib/deploy-cli';
 
-const USAGE = `usage: pnpm switch [--env NAME] [--to blue|green] [--weight PERCENT] [--dry-run] [--wait SECONDS] [--json]
+const USAGE = `usage: pnpm switch [--env NAME] [--to blue|green] [--weight PERCENT] [--dry-run] [--wait SECONDS] [--json] [--trust-new-host-key]
 Moves traffic to the other colour (both must be running and healthy). --weight 10 sends a sticky 10%
 of clients to it (a canary), --weight 100 completes the switch, --weight 0 cancels the canary.`;
 

@@ -40,7 +40,12 @@ const corpus: Case[] = [
   { name: 'missing server root', files: { 'production.json': withKey({ server: { type: 'local' } }) }, problems: ['server.root: is required'] },
   { name: 'missing start', files: { 'production.json': withKey({ start: undefined }) }, problems: ['start: is required (expected an object)'] },
   { name: 'missing start command', files: { 'production.json': withKey({ start: {} }) }, problems: ['start.command: is required'] },
-  { name: 'missing ssh host', files: { 'production.json': withKey({ server: { type: 'ssh', root: '/srv' } }) }, problems: ['server.host: is required (expected a host name or IP address)'] },
+  { name: 'missing ssh host', files: { 'production.json': withKey({ server: { type: 'ssh', root: '/srv' } }) }, problems: ['server.host: is required (expected a host name, an IP address or a Host alias from your SSH config)'] },
+  { name: 'ssh host with a space', files: { 'production.json': withKey({ server: { type: 'ssh', host: 'web 1', root: '/srv' } }) }, problems: ['server.host: expected a host name, an IP address or a Host alias from your SSH config'] },
+  { name: 'ssh host as an option', files: { 'production.json': withKey({ server: { type: 'ssh', host: '-oProxyCommand=x', root: '/srv' } }) }, problems: ['server.host: expected a host name, an IP address or a Host alias'] },
+  { name: 'a jump host with a command', files: { 'production.json': withKey({ server: { type: 'ssh', host: 'web1', root: '/srv', ssh: { jumpHost: 'bastion;id' } } }) }, problems: ['server.ssh.jumpHost: expected [user@]host[:port]'] },
+  { name: 'system nginx without sudo', files: { 'production.json': withKey({ server: { type: 'ssh', host: 'web1', root: '/srv' }, nginx: { mode: 'system' } }) }, problems: ['nginx.mode: is "system", which only root can reload; expected "private", or server.privilege "sudo"'] },
+  { name: 'unknown privilege', files: { 'production.json': withKey({ server: { type: 'ssh', host: 'web1', root: '/srv', privilege: 'root' } }) }, problems: ['server.privilege: expected "sudo" or "none"'] },
   // Wrong types at every level
   { name: 'app is a number', files: { 'production.json': withKey({ app: 42 }) }, problems: ['app: expected 2–32 lowercase letters, digits or "-", starting with a letter'] },
   { name: 'server is a string', files: { 'production.json': withKey({ server: 'localhost' }) }, problems: ['server: expected "type": "local" or "ssh"'] },

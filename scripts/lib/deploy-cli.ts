@@ -6,6 +6,7 @@ import { type CommandLine, loadConfigOrThrow, print } from './cli';
 export const CHANGE_OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   wait: { type: 'string' },
+  'trust-new-host-key': { type: 'boolean', default: false },
 } as const;
 
 function waitMs(value: CommandLine[string]): number | undefined {
@@ -28,5 +29,6 @@ export function commandOptions(args: CommandLine, command: string): CommandOptio
     argv: [command, ...process.argv.slice(2)],
     dryRun: args['dry-run'] === true,
     waitMs: waitMs(args.wait),
+    trustNewHostKey: args['trust-new-host-key'] === true,
   };
 }

@@ -30,15 +30,49 @@ const localServer = z
   })
   .describe('This machine');
 
+/** What `ssh` accepts as a destination: a DNS name, an address, or an alias from the SSH config (any case, "_"). */
+const sshDestination = z.union(
+  [
+    z
+      .string()
+      .max(253)
+      .regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/),
+    ipAddress,
+  ],
+  { error: 'expected a host name, an IP address or a Host alias from your SSH config' },
+);
+
+const sshOptions = z
+  .strictObject({
+    configFile: anyPath
+      .optional()
+      .describe('SSH config file read instead of ~/.ssh/config (ssh -F), on the deploying machine, relative to the project root or absolute'),
+    identityFile: anyPath.optional().describe('Private key to log in with, on the deploying machine; default: ssh-agent and the SSH config'),
+    jumpHost: z
+      .string()
+      .regex(/^([a-z_][a-z0-9_-]*@)?[A-Za-z0-9_.-]+(:\d{1,5})?$/, { error: 'expected [user@]host[:port]' })
+      .optional()
+      .describe('Bastion to connect through (ssh -J)'),
+    connectTimeoutSec: seconds.default(10).describe('How long to wait for the SSH connection'),
+  })
+  .describe('How the deploying machine reaches the server; anything not said here is left to the SSH config');
+
 const sshServer = z
   .strictObject({
     type: z.literal('ssh').describe('Deploy over SSH'),
-    host: z.union([hostName, ipAddress], { error: 'expected a host name or IP address' }).describe('SSH host'),
-    user: unixUser.default('deploy').describe('SSH user'),
-    port: port.default(22).describe('SSH port'),
-    root: absolutePath.describe('Deploy root on that host'),
+    host: sshDestination.describe('What ssh connects to: a host name, an address, or a Host alias from the SSH config'),
+    user: unixUser.optional().describe('SSH user; default: the SSH config, else your own user name'),
+    port: port.optional().describe('SSH port; default: the SSH config, else 22'),
+    root: absolutePath.describe('Deploy root on the server: releases, colours, state and logs live under <root>/<app>/'),
+    ssh: sshOptions.prefault({}),
+    privilege: z
+      .enum(['sudo', 'none'], { error: 'expected "sudo" or "none"' })
+      .default('none')
+      .describe(
+        'sudo: the SSH user runs `sudo -n` for exactly the steps that need root (the system nginx, system systemd units); none: no sudo at all — a systemd user manager (lingering) and a private nginx',
+      ),
   })
-  .describe('A server reached over SSH');
+  .describe('A server reached over SSH from the deploying machine');
 
 const server = z
   .discriminatedUnion('type', [localServer, sshServer], { error: 'expected "type": "local" or "ssh"' })
@@ -332,6 +366,12 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['shared', key, index], message: `overlaps "${clash}"; expected each shared path once` });
       }
     });
+    if (config.server.type === 'ssh' && config.server.privilege === 'none' && config.nginx.mode === 'system')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nginx', 'mode'],
+        message: 'is "system", which only root can reload; expected "private", or server.privilege "sudo"',
+      });
     for (const key of Object.keys(config.env))
       if (config.secrets.includes(key))
         ctx.addIssue({ code: 'custom', path: ['env', key], message: 'is also a secret; secrets never go in JSON' });

@@ -17,6 +17,13 @@ describe('loadConfig', () => {
     expect(config?.environment).toBe('production');
   });
 
+  it('takes an SSH server as ssh itself would: an alias in any case, user and port left to the SSH config', () => {
+    const server = { type: 'ssh', host: 'WEB_1', root: '/srv', ssh: { configFile: 'deploy/ssh_config', jumpHost: 'ops@bastion.example.com:2222' } };
+    const { config, errors } = load(tempProject({ 'production.json': { ...MINIMAL, server } }));
+    expect(errors).toEqual([]);
+    expect(config?.server).toEqual({ ...server, privilege: 'none', ssh: { ...server.ssh, connectTimeoutSec: 10 } });
+  });
+
   it('layers the environment over base.json: objects deeply, arrays replaced', () => {
     const root = tempProject({
       'base.json': { app: 'shop', modules: ['web', 'api'], nginx: { drainMs: 8000, serverNames: ['a.example.com'] } },

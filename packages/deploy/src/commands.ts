@@ -11,7 +11,7 @@ import { planDeploy } from './plan-deploy';
 import { planRollback } from './plan-rollback';
 import { planSwitch } from './plan-switch';
 import type { Reporter } from './reporter';
-import { openRuntime } from './runtime';
+import { type Runtime, withRuntime } from './runtime';
 import { resolveSource, shipsUncommitted } from './source';
 
 const MIN_FREE_BYTES = 64 * 1024 * 1024;
@@ -25,6 +25,8 @@ export interface CommandOptions {
   dryRun: boolean;
   /** --wait: how long to wait for another command's lock. */
   waitMs?: number;
+  /** --trust-new-host-key */
+  trustNewHostKey?: boolean;
 }
 
 interface Planned {
@@ -41,9 +43,12 @@ interface Planned {
  * either show the plan (--dry-run) or execute it; log the outcome to the audit file.
  */
 async function runPlanned(name: string, options: CommandOptions, plan: (facts: Facts) => Planned): Promise<void> {
-  const { config, out } = options;
   const started = performance.now();
-  const rt = await openRuntime(config);
+  await withRuntime(options.config, { trustNewHostKey: options.trustNewHostKey ?? false }, (rt) => runPlannedOn(rt, name, options, plan, started));
+}
+
+async function runPlannedOn(rt: Runtime, name: string, options: CommandOptions, plan: (facts: Facts) => Planned, started: number): Promise<void> {
+  const { config, out } = options;
   const ctx: StepContext = { ...rt, out, logStarts: {} };
   if (options.dryRun) {
     const planned = plan(await observe(rt, new Date()));

@@ -1,5 +1,5 @@
 import { dirname, basename } from 'node:path';
-import { checkDeployRoot, httpGet, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
+import { checkDeployRoot, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
@@ -51,13 +51,7 @@ async function pointAt(ctx: StepContext, link: string, color: Color): Promise<vo
  */
 async function pointLinks(ctx: StepContext, links: readonly LinkSpec[]): Promise<number> {
   for (const dir of new Set(links.map((link) => dirname(link.path)))) await ctx.host.mkdirp(dir, 0o755);
-  let changed = 0;
-  for (const link of links) {
-    if ((await ctx.host.readlink(link.path)) === link.target) continue;
-    await ctx.host.symlinkAtomic(link.target, link.path);
-    changed++;
-  }
-  return changed;
+  return ctx.host.pointLinks(links);
 }
 
 async function restore(ctx: StepContext, previous: Previous): Promise<void> {
@@ -125,7 +119,7 @@ const handlers: Handlers = {
     // A directory left by a crashed attempt is redone from scratch: releases are never patched.
     await ctx.host.remove(dir);
     await ctx.host.mkdirp(dir, 0o755);
-    await ctx.host.run(['rsync', '-a', '--exclude', 'node_modules', '--exclude', '.git', `${source}/`, `${dir}/`]);
+    await ctx.host.upload(source, dir, { exclude: ['node_modules', '.git'] });
   },
 
   async install(ctx, { releaseId, reuseFrom }) {
@@ -176,7 +170,7 @@ const handlers: Handlers = {
     let failure: string | undefined = 'not checked yet';
     let exited = false;
     const decided = async () => {
-      failure = await failingCheck(ctx.config, target);
+      failure = await failingCheck(ctx.config, ctx.host, target);
       exited = failure !== undefined && !(await ctx.processes.isActive(color));
       return failure === undefined || exited;
     };
@@ -215,10 +209,10 @@ const handlers: Handlers = {
     const target = { socketPath: ctx.layout.checkSocket };
     let seen = '';
     const confirmed = async () => {
-      const answer = await httpGet(target, COLOR_ROUTE, { timeoutMs: 1000 });
+      const answer = await ctx.host.httpGet(target, COLOR_ROUTE, { timeoutMs: 1000 });
       seen = answer.reached ? `${answer.status} ${answer.body.trim()}` : answer.error;
       if (!answer.reached || answer.status !== 200 || answer.body !== expected) return false;
-      const health = await httpGet(target, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs });
+      const health = await ctx.host.httpGet(target, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs });
       if (health.reached && health.status === ctx.config.health.expectStatus) return true;
       seen = health.reached ? `${ctx.config.health.path} answered ${health.status}` : health.error;
       return false;

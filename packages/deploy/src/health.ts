@@ -1,5 +1,5 @@
 import type { Config } from '@switchyard/config';
-import { httpGet, type ProbeTarget } from '@switchyard/host';
+import type { Host, ProbeTarget } from '@switchyard/host';
 import type { Color, ServerLayout } from '@switchyard/templates';
 
 export function colorEndpoint(config: Config, layout: ServerLayout, color: Color): ProbeTarget {
@@ -20,9 +20,9 @@ export function healthChecks(config: Config): Check[] {
 }
 
 /** One round of every check; the first failure, described, or undefined when all pass. */
-export async function failingCheck(config: Config, target: ProbeTarget): Promise<string | undefined> {
+export async function failingCheck(config: Config, host: Host, target: ProbeTarget): Promise<string | undefined> {
   for (const check of healthChecks(config)) {
-    const result = await httpGet(target, check.path, { timeoutMs: config.health.requestTimeoutMs });
+    const result = await host.httpGet(target, check.path, { timeoutMs: config.health.requestTimeoutMs });
     if (!result.reached) return `${check.path}: no answer (${result.error})`;
     if (result.status !== check.expectStatus) return `${check.path} answered ${result.status}, expected ${check.expectStatus}`;
     if (check.expectText !== undefined && !result.body.includes(check.expectText))

@@ -9,3 +9,4 @@ export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, typ
 export { readStatus, formatStatus, publicUrl, type Status, type ColorStatus } from './status';
 export { textReporter, jsonReporter, type Reporter, type DeployEvent } from './reporter';
 export { stopEverything } from './down';
+export { type ConnectOptions, sshTarget } from './runtime';

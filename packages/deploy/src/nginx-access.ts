@@ -1,4 +1,4 @@
-import { httpGet, statChain, whyCannotConnect } from '@switchyard/host';
+import { statChain, whyCannotConnect } from '@switchyard/host';
 import type { Color } from '@switchyard/templates';
 import type { StepContext } from './context';
 import { DeployFailed } from './errors';
@@ -53,7 +53,7 @@ export async function shareRunDirWithNginx(ctx: StepContext): Promise<void> {
 export async function whyNginxCannotReach(ctx: StepContext, color: Color): Promise<string | undefined> {
   const socket = ctx.layout.socket(color);
   if (ctx.config.start.listen.type === 'port') {
-    const answer = await httpGet({ socketPath: socket }, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs });
+    const answer = await ctx.host.httpGet({ socketPath: socket }, ctx.config.health.path, { timeoutMs: ctx.config.health.requestTimeoutMs });
     if (answer.reached && answer.status === ctx.config.health.expectStatus) return undefined;
     return `through nginx's front ${socket}, ${ctx.config.health.path} ${answer.reached ? `answered ${answer.status}` : `got no answer (${answer.error})`}`;
   }

@@ -1,5 +1,6 @@
-import { type Config, UsageError } from '@switchyard/config';
-import { chooseProcessDriver, type Host, localHost, type NginxDriver, nginxDriver, type ProcessDriver } from '@switchyard/host';
+import { isAbsolute, resolve } from 'node:path';
+import type { Config } from '@switchyard/config';
+import { chooseProcessDriver, type Host, localHost, type NginxDriver, nginxDriver, type ProcessDriver, sshHost, type SshTarget } from '@switchyard/host';
 import { serverLayout, type ServerLayout } from '@switchyard/templates';
 
 /** The server side of one command: where to act and the drivers that act there. */
@@ -11,15 +12,50 @@ export interface Runtime {
   nginx: NginxDriver;
 }
 
-export async function openRuntime(config: Config): Promise<Runtime> {
-  if (config.server.type !== 'local')
-    throw new UsageError(
-      `${config.paths.configFile}: server.type: "ssh" servers are not supported by this version yet; use { "type": "local" } on the server itself`,
-    );
-  const host = localHost();
-  const layout = serverLayout(config);
-  const processes = await chooseProcessDriver(config, host, {
-    envFiles: (color) => [layout.envFile, layout.colorEnvFile(color)],
-  });
-  return { config, host, layout, processes, nginx: nginxDriver({ host, mode: config.nginx.mode, layout }) };
+export interface ConnectOptions {
+  /** --trust-new-host-key: record the key of a server seen for the first time. */
+  trustNewHostKey?: boolean;
+}
+
+/** How to reach config.server over SSH; files named in the config are on the deploying machine. */
+export function sshTarget(config: Config, options: ConnectOptions = {}): SshTarget | undefined {
+  const server = config.server;
+  if (server.type !== 'ssh') return undefined;
+  const onThisMachine = (path: string) => (isAbsolute(path) ? path : resolve(config.paths.projectRoot, path));
+  return {
+    destination: server.host,
+    ...(server.user ? { user: server.user } : {}),
+    ...(server.port ? { port: server.port } : {}),
+    ...(server.ssh.configFile ? { configFile: onThisMachine(server.ssh.configFile) } : {}),
+    ...(server.ssh.identityFile ? { identityFile: onThisMachine(server.ssh.identityFile) } : {}),
+    ...(server.ssh.jumpHost ? { jumpHost: server.ssh.jumpHost } : {}),
+    connectTimeoutSec: server.ssh.connectTimeoutSec,
+    trustNewHostKey: options.trustNewHostKey ?? false,
+  };
+}
+
+/** Connects to the server (this machine, or one master SSH connection); the caller closes rt.host. */
+export async function openRuntime(config: Config, options: ConnectOptions = {}): Promise<Runtime> {
+  const target = sshTarget(config, options);
+  const host = target ? await sshHost(target) : localHost();
+  try {
+    const layout = serverLayout(config);
+    const processes = await chooseProcessDriver(config, host, {
+      envFiles: (color) => [layout.envFile, layout.colorEnvFile(color)],
+    });
+    return { config, host, layout, processes, nginx: nginxDriver({ host, mode: config.nginx.mode, layout }) };
+  } catch (error) {
+    host.close();
+    throw error;
+  }
+}
+
+/** Runs `use` with an open runtime and closes its connection afterwards, whatever happens. */
+export async function withRuntime<T>(config: Config, options: ConnectOptions, use: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(config, options);
+  try {
+    return await use(rt);
+  } finally {
+    rt.host.close();
+  }
 }

@@ -3,7 +3,7 @@ import { type AuditEntry, readAudit } from '@switchyard/host';
 import { type Color, COLORS } from '@switchyard/templates';
 import { colorEndpoint, failingCheck } from './health';
 import { observe } from './observe';
-import { openRuntime } from './runtime';
+import { type ConnectOptions, type Runtime, withRuntime } from './runtime';
 
 export interface ColorStatus {
   color: Color;
@@ -36,14 +36,18 @@ export function publicUrl(config: Config): string {
 }
 
 /** Reads the server's state and asks each running colour for its health; changes nothing. */
-export async function readStatus(config: Config, now = new Date()): Promise<Status> {
-  const rt = await openRuntime(config);
+export function readStatus(config: Config, options: ConnectOptions = {}, now = new Date()): Promise<Status> {
+  return withRuntime(config, options, (rt) => statusOn(rt, now));
+}
+
+async function statusOn(rt: Runtime, now: Date): Promise<Status> {
+  const { config } = rt;
   const facts = await observe(rt, now);
   const colors: ColorStatus[] = [];
   for (const color of COLORS) {
     const record = facts.state.colors[color];
     const running = facts.running[color];
-    const failure = running ? await failingCheck(config, colorEndpoint(config, rt.layout, color)) : undefined;
+    const failure = running ? await failingCheck(config, rt.host, colorEndpoint(config, rt.layout, color)) : undefined;
     const releaseId = facts.releaseOf[color];
     colors.push({
       color,

@@ -66,3 +66,10 @@ export class SourceTreeError extends SwitchyardError {
     super(message, 2);
   }
 }
+
+/** SSH could not reach or log in to a server; nothing was changed there. */
+export class SshError extends SwitchyardError {
+  constructor(message: string, exitCode: 1 | 2 = 1) {
+    super(message, exitCode);
+  }
+}

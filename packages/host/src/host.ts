@@ -1,3 +1,4 @@
+import type { ProbeOptions, ProbeResult, ProbeTarget } from './http-probe';
 import type { HeldLock, LockOptions, LockRequest } from './lock';
 
 export interface RunOptions {
@@ -21,11 +22,19 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface UploadOptions {
+  /** Names left out at any depth (rsync --exclude). */
+  exclude?: readonly string[];
+  /** A directory on the server holding an earlier copy: unchanged files are copied from it, not sent. */
+  basis?: string;
+}
+
 /**
- * Everything Switchyard does to a server goes through this interface: the local executor now,
- * an SSH one later. Paths are paths on that server.
+ * Everything Switchyard does to a server goes through this interface: this machine, or one reached
+ * over SSH. Paths are paths on that server, except where a parameter says otherwise.
  */
 export interface Host {
+  /** "local", or the SSH destination: what each output line names. */
   readonly name: string;
   /** Runs argv[0] with the other elements as separate arguments; nothing is parsed by a shell. */
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
@@ -40,6 +49,11 @@ export interface Host {
   appendFile(path: string, content: string, mode?: number): Promise<void>;
   /** Temp symlink renamed over linkPath: one atomic rename, so there is no moment without the link. */
   symlinkAtomic(target: string, linkPath: string): Promise<void>;
+  /**
+   * Makes each link name its target, renaming only those that differ (each one atomic, as
+   * symlinkAtomic); returns how many changed. One call for many links: a canary's hundred buckets.
+   */
+  pointLinks(links: readonly { path: string; target: string }[]): Promise<number>;
   /** The link's target, or undefined when there is no symlink there. */
   readlink(path: string): Promise<string | undefined>;
   /** Removes a file, link or whole directory; nothing there is fine. */
@@ -52,4 +66,10 @@ export interface Host {
   checkWritable(dir: string): Promise<void>;
   /** Takes deploy.lock for as long as the returned lock is held (or this process lives). */
   lock(path: string, request: LockRequest, options?: LockOptions): Promise<HeldLock>;
+  /** One GET to a socket or address as seen from the server; never throws. */
+  httpGet(target: ProbeTarget, path: string, options: ProbeOptions): Promise<ProbeResult>;
+  /** Copies the deploying machine's `localDir` into `dir` on the server (rsync). */
+  upload(localDir: string, dir: string, options?: UploadOptions): Promise<void>;
+  /** Ends what the host holds open (an SSH master connection); idempotent. */
+  close(): void;
 }

@@ -112,6 +112,16 @@ export async function readlink(path: string): Promise<string | undefined> {
   }
 }
 
+export async function pointLinks(links: readonly { path: string; target: string }[]): Promise<number> {
+  let changed = 0;
+  for (const link of links) {
+    if ((await readlink(link.path)) === link.target) continue;
+    await symlinkAtomic(link.target, link.path);
+    changed++;
+  }
+  return changed;
+}
+
 export async function remove(path: string): Promise<void> {
   await attempt('remove', path, () => fs.rm(path, { recursive: true, force: true }));
 }

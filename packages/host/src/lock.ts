@@ -13,6 +13,8 @@ export interface LockRequest {
 export interface LockHolder extends LockRequest {
   pid: number;
   user: string;
+  /** The deploying machine, when it is not the server holding the lock. */
+  machine?: string;
   /** ISO 8601 */
   startedAt: string;
 }
@@ -50,7 +52,11 @@ function flockFd(fd: number, waitMs: number | undefined): Promise<boolean> {
 
 function readHolder(fd: number): LockHolder | undefined {
   const buffer = Buffer.alloc(Math.min(fstatSync(fd).size, 64 * 1024));
-  const text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  return parseHolder(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8'));
+}
+
+/** The holder's line from the lock file, or undefined when it is empty or torn. */
+export function parseHolder(text: string): LockHolder | undefined {
   try {
     const holder = JSON.parse(text) as Partial<LockHolder>;
     return typeof holder.pid === 'number' ? (holder as LockHolder) : undefined;
@@ -59,12 +65,12 @@ function readHolder(fd: number): LockHolder | undefined {
   }
 }
 
-function describeHolder(path: string, holder: LockHolder | undefined, waitMs: number | undefined): string {
+export function describeHolder(path: string, holder: LockHolder | undefined, waitMs: number | undefined): string {
   const waited = waitMs === undefined ? '' : ` (still held after waiting ${Math.round(waitMs / 1000)} s)`;
   if (!holder) return `${path} is held by another command that is just starting${waited}`;
   const seconds = Math.round((Date.now() - Date.parse(holder.startedAt)) / 1000);
   return (
-    `${path} is held by pid ${holder.pid} (user ${holder.user}, command "${holder.command}", deploy ${holder.deployId}) ` +
+    `${path} is held by pid ${holder.pid}${holder.machine ? ` on ${holder.machine}` : ''} (user ${holder.user}, command "${holder.command}", deploy ${holder.deployId}) ` +
     `since ${holder.startedAt}, ${seconds} s ago${waited}`
   );
 }

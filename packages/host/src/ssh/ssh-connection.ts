@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SshError } from '../errors';
+import type { RunResult } from '../host';
+import { runCommand } from '../run';
+import { shellQuote } from './remote-command';
+import { describeTarget, sshFailure, type SshTarget } from './ssh-failure';
+
+/** After the last session ends, the master waits this long before closing: a crashed command's master does not linger. */
+const PERSIST = '30s';
+
+export interface SshConnection {
+  readonly target: SshTarget;
+  /** Runs a command string in the remote login shell over the master connection. */
+  exec(command: string, options: { input?: string; timeoutMs?: number }): Promise<RunResult>;
+  /** A long-lived session (its stdin a pipe) for what must last as long as this command: the lock. */
+  session(command: string): ChildProcess;
+  /** A local socket that leads to `remote` (a unix socket path, or host:port) on the server. */
+  forward(remote: string): Promise<string>;
+  /** The `-e` value for rsync, so that it rides the same master connection. */
+  rsyncShell(): string;
+  /** rsync's destination for a remote path. */
+  rsyncDestination(path: string): string;
+  /** Ends the master connection and its forwards; idempotent. */
+  close(): void;
+}
+
+function baseArgs(target: SshTarget, controlPath: string): string[] {
+  const args = [
+    ...(target.configFile ? ['-F', target.configFile] : []),
+    // Never a password or passphrase prompt: a CI job or a script would hang on it.
+    '-o', 'BatchMode=yes',
+    // On the command line, so it outranks any "StrictHostKeyChecking no" in the user's config.
+    '-o', `StrictHostKeyChecking=${target.trustNewHostKey ? 'accept-new' : 'yes'}`,
+    '-o', `ConnectTimeout=${target.connectTimeoutSec}`,
+    // A link that dies mid-command is noticed within about 15 s, not at TCP's hours.
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=3',
+    '-o', `ControlPath=${controlPath}`,
+    ...(target.user ? ['-l', target.user] : []),
+    ...(target.port ? ['-p', String(target.port)] : []),
+    ...(target.identityFile ? ['-i', target.identityFile, '-o', 'IdentitiesOnly=yes'] : []),
+    ...(target.jumpHost ? ['-J', target.jumpHost] : []),
+  ];
+  return args;
+}
+
+/**
+ * Opens one master connection (ControlMaster) to the server: every command, rsync, forward and the
+ * lock of this command then rides it, so a deploy pays for one SSH handshake per host. The control
+ * socket lives in a private directory (0700) that close() removes.
+ */
+export async function openSsh(target: SshTarget): Promise<SshConnection> {
+  // Short: a unix socket path is limited to 107 bytes, and ssh appends to it for its temp names.
+  const controlDir = mkdtempSync(join(tmpdir(), 'sy-ssh-'));
+  const controlPath = join(controlDir, 'c');
+  const base = baseArgs(target, controlPath);
+  const forwards = new Map<string, string>();
+  let closed = false;
+
+  const master = await runCommand(['ssh', ...base, '-o', 'ControlMaster=yes', '-o', `ControlPersist=${PERSIST}`, '-f', '-N', target.destination], {
+    nothrow: true,
+    input: '',
+    timeoutMs: (target.connectTimeoutSec + 20) * 1000,
+  });
+  if (!master.ok) {
+    rmSync(controlDir, { recursive: true, force: true });
+    throw sshFailure(target, master.stderr) ?? new SshError(`${target.destination}: ssh ${describeTarget(target)} failed: ${master.stderr.trim() || `exit ${master.exitCode}`}`);
+  }
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    process.off('exit', close);
+    spawnSync('ssh', [...base, '-O', 'exit', target.destination], { stdio: 'ignore', timeout: 5_000 });
+    rmSync(controlDir, { recursive: true, force: true });
+  };
+  // Ctrl-C and errors end the process through exit: the master goes with it, not 30 s later.
+  process.on('exit', close);
+
+  const client = (extra: string[], command: string) => ['ssh', ...base, '-o', 'ControlMaster=no', ...extra, target.destination, command];
+
+  return {
+    target,
+
+    async exec(command, { input, timeoutMs }) {
+      if (closed) throw new SshError(`${target.destination}: the SSH connection was already closed`);
+      // The remote side enforces the timeout (timeout(1)); this bound only catches a hung link.
+      const local = timeoutMs === undefined ? undefined : timeoutMs + 15_000;
+      const result = await runCommand(client([], command), { input: input ?? '', nothrow: true, ...(local ? { timeoutMs: local } : {}) });
+      if (result.exitCode === 255) {
+        const failure = sshFailure(target, result.stderr);
+        if (failure) throw failure;
+      }
+      return result;
+    },
+
+    session(command) {
+      const [ssh, ...args] = client([], command);
+      return spawn(ssh!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    },
+
+    async forward(remote) {
+      const known = forwards.get(remote);
+      if (known) return known;
+      const local = join(controlDir, `f${forwards.size}`);
+      const added = await runCommand(['ssh', ...base, '-O', 'forward', '-L', `${local}:${remote}`, target.destination], { nothrow: true, input: '' });
+      if (!added.ok)
+        throw new SshError(`${target.destination}: SSH would not forward to ${remote} (${added.stderr.trim()}); the server's sshd must allow forwarding (AllowStreamLocalForwarding, AllowTcpForwarding)`);
+      forwards.set(remote, local);
+      return local;
+    },
+
+    rsyncShell() {
+      return ['ssh', ...base, '-o', 'ControlMaster=no'].map(shellQuote).join(' ');
+    },
+
+    rsyncDestination(path) {
+      return `${target.destination.includes(':') ? `[${target.destination}]` : target.destination}:${path}`;
+    },
+
+    close,
+  };
+}

@@ -1,0 +1,1 @@
+export { ensureUser, startTestSshd, type TestSshd, type TestSshdOptions } from './sshd';

@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 # nginx and systemd are what Switchyard drives; rsync ships releases; flock (util-linux) holds the
 # deploy lock; openssl makes test certificates; wrk and hyperfine load and time the demo and the
 # benchmarks; git gives release ids their sha; python3-django and gunicorn run the Django example
-# (examples/django-site) with Debian's /usr/bin/python3, no pip.
-SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django gunicorn)
+# (examples/django-site) with Debian's /usr/bin/python3, no pip. openssh-client reaches servers;
+# openssh-server, sudo and iproute2 (network namespaces) make the servers the remote tests deploy to.
+SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django gunicorn
+  openssh-client openssh-server sudo iproute2)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do

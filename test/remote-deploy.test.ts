@@ -30,6 +30,8 @@ describe('a server reached over SSH', () => {
 
     const first = await handshakes(async () => project.deploy(await project.release('1.0.0')));
     expect(first.handshakes).toBe(1);
+    // Every line names the server it speaks of.
+    expect(first.stdout.trim().split('\n').every((line) => line.startsWith('[TEST_SERVER] '))).toBe(true);
     expect(await project.liveColor()).toBe('blue');
     expect(statSync(`${project.appRoot}/state.json`).uid).toBe(uid);
 
@@ -40,6 +42,7 @@ describe('a server reached over SSH', () => {
     expect(answer.headers['x-app-version']).toBe('2.0.0');
 
     const status = await handshakes(() => project.run('status.ts'));
+    expect(status.stdout).toMatch(/^catalog \(local\) on TEST_SERVER — /);
     expect(status.stdout).toMatch(/green .* healthy.*← live/);
 
     const rollback = await handshakes(() => project.run('rollback.ts'));

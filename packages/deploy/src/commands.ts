@@ -10,7 +10,7 @@ import { observe } from './observe';
 import { planDeploy } from './plan-deploy';
 import { planRollback } from './plan-rollback';
 import { planSwitch } from './plan-switch';
-import type { Reporter } from './reporter';
+import { onHost, type Reporter } from './reporter';
 import { type Runtime, withRuntime } from './runtime';
 import { resolveSource, shipsUncommitted } from './source';
 
@@ -48,7 +48,8 @@ async function runPlanned(name: string, options: CommandOptions, plan: (facts: F
 }
 
 async function runPlannedOn(rt: Runtime, name: string, options: CommandOptions, plan: (facts: Facts) => Planned, started: number): Promise<void> {
-  const { config, out } = options;
+  const { config } = options;
+  const out = rt.host.name === 'local' ? options.out : onHost(options.out, rt.host.name);
   const ctx: StepContext = { ...rt, out, logStarts: {} };
   if (options.dryRun) {
     const planned = plan(await observe(rt, new Date()));

@@ -7,6 +7,7 @@ export { planSwitch, type SwitchInput } from './plan-switch';
 export { planRollback, rollbackRelease } from './plan-rollback';
 export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, type DeployOptions, type SwitchOptions } from './commands';
 export { readStatus, formatStatus, publicUrl, type Status, type ColorStatus } from './status';
-export { textReporter, jsonReporter, type Reporter, type DeployEvent } from './reporter';
+export { textReporter, jsonReporter, onHost, type Reporter, type DeployEvent, type HostEvent } from './reporter';
 export { stopEverything } from './down';
 export { type ConnectOptions, sshTarget } from './runtime';
+export { serverInitCommand, type ServerInitOptions } from './server-init/server-init';

@@ -10,8 +10,16 @@ export type DeployEvent =
   | { type: 'status'; status: unknown }
   | { type: 'finish'; outcome: 'ok' | 'failed' | 'dry-run'; durationMs: number; error?: string };
 
+/** An event and, for a remote server, the host it happened on. */
+export type HostEvent = DeployEvent & { host?: string };
+
 export interface Reporter {
-  emit(event: DeployEvent): void;
+  emit(event: HostEvent): void;
+}
+
+/** Everything `out` is told, marked as happening on `host`: each text line then starts with it. */
+export function onHost(out: Reporter, host: string): Reporter {
+  return { emit: (event) => out.emit({ ...event, host }) };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -41,7 +49,7 @@ function textLines(event: DeployEvent): string[] {
 }
 
 export function textReporter(write: (line: string) => void): Reporter {
-  return { emit: (event) => textLines(event).forEach(write) };
+  return { emit: (event) => textLines(event).forEach((line) => write(event.host ? `[${event.host}] ${line}` : line)) };
 }
 
 /** One JSON object per line, each carrying the deploy id and a timestamp. */

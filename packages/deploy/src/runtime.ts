@@ -15,6 +15,8 @@ export interface Runtime {
 export interface ConnectOptions {
   /** --trust-new-host-key: record the key of a server seen for the first time. */
   trustNewHostKey?: boolean;
+  /** --ssh-user: log in as this user instead of server.user (server:init as root). */
+  sshUser?: string;
 }
 
 /** How to reach config.server over SSH; files named in the config are on the deploying machine. */
@@ -24,7 +26,7 @@ export function sshTarget(config: Config, options: ConnectOptions = {}): SshTarg
   const onThisMachine = (path: string) => (isAbsolute(path) ? path : resolve(config.paths.projectRoot, path));
   return {
     destination: server.host,
-    ...(server.user ? { user: server.user } : {}),
+    ...(options.sshUser || server.user ? { user: options.sshUser ?? server.user } : {}),
     ...(server.port ? { port: server.port } : {}),
     ...(server.ssh.configFile ? { configFile: onThisMachine(server.ssh.configFile) } : {}),
     ...(server.ssh.identityFile ? { identityFile: onThisMachine(server.ssh.identityFile) } : {}),
@@ -43,10 +45,22 @@ export async function openRuntime(config: Config, options: ConnectOptions = {}):
     const processes = await chooseProcessDriver(config, host, {
       envFiles: (color) => [layout.envFile, layout.colorEnvFile(color)],
     });
-    return { config, host, layout, processes, nginx: nginxDriver({ host, mode: config.nginx.mode, layout }) };
+    const sudo = config.server.type === 'ssh' && config.server.privilege === 'sudo';
+    return { config, host, layout, processes, nginx: nginxDriver({ host, mode: config.nginx.mode, layout, sudo }) };
   } catch (error) {
     host.close();
     throw error;
+  }
+}
+
+/** Runs `use` with the server's host alone (no drivers started), and closes it afterwards. */
+export async function withRuntimeHost<T>(config: Config, options: ConnectOptions, use: (host: Host, layout: ServerLayout) => Promise<T>): Promise<T> {
+  const target = sshTarget(config, options);
+  const host = target ? await sshHost(target) : localHost();
+  try {
+    return await use(host, serverLayout(config));
+  } finally {
+    host.close();
   }
 }
 

@@ -19,6 +19,8 @@ export interface ColorStatus {
 export interface Status {
   app: string;
   environment: string;
+  /** "local", or the SSH destination read. */
+  host: string;
   url: string;
   live: Color | null;
   /** The colour behind idle.sock: where a failed request is retried, and the staging route. */
@@ -63,6 +65,7 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
   return {
     app: config.app,
     environment: config.environment,
+    host: rt.host.name,
     url: publicUrl(config),
     live: facts.live,
     backup: facts.idle,
@@ -79,7 +82,7 @@ const duration = (seconds: number) =>
 
 export function formatStatus(status: Status): string[] {
   const lines = [
-    `${status.app} (${status.environment}) — ${status.url}`,
+    `${status.app} (${status.environment})${status.host === 'local' ? '' : ` on ${status.host}`} — ${status.url}`,
     `live: ${status.live ?? 'nothing deployed'}${status.canary ? `, canary ${status.canary.percent}% to ${status.canary.color}` : ''}${status.backup ? `; retries and staging: ${status.backup}` : ''}`,
     `switch: ${status.switchMode}`,
   ];

@@ -1,4 +1,4 @@
-import type { ServerLayout } from '@switchyard/templates';
+import { PRIVILEGED_COMMANDS, type ServerLayout } from '@switchyard/templates';
 import { ProxyError } from './errors';
 import { type Identity, processIdentityOf } from './access';
 import type { Host } from './host';
@@ -15,6 +15,8 @@ export interface NginxDriverOptions {
   binary?: string;
   /** The system nginx's pid file (system mode); default /run/nginx.pid. */
   systemPidFile?: string;
+  /** System mode, as a user that is not root: `sudo -n` in front of each PRIVILEGED_COMMANDS entry. */
+  sudo?: boolean;
 }
 
 export type NginxTestResult = { ok: true } | { ok: false; message: string };
@@ -43,8 +45,11 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
   const { host, mode, layout } = options;
   const binary = options.binary ?? 'nginx';
   // -e: where nginx logs before it has read the config's error_log (the same file), not /var/log.
-  const args =
-    mode === 'private' ? [binary, '-p', `${layout.nginxDir}/`, '-c', layout.privateNginxConf, '-e', layout.nginxErrorLog] : [binary];
+  const privateArgs = [binary, '-p', `${layout.nginxDir}/`, '-c', layout.privateNginxConf, '-e', layout.nginxErrorLog];
+  const asRoot = (argv: readonly string[]) => (options.sudo ? ['sudo', '-n', ...argv] : [...argv]);
+  /** nginx's own command for `what`: the private instance's flags, or the system's exact privileged command. */
+  const nginxCommand = (what: 'nginxTest' | 'nginxReload' | 'nginxStart', extra: string[]) =>
+    mode === 'private' ? [...privateArgs, ...extra] : asRoot([binary, ...PRIVILEGED_COMMANDS[what].slice(1)]);
   const pidFile = mode === 'private' ? layout.privateNginxPid : (options.systemPidFile ?? '/run/nginx.pid');
 
   async function master(): Promise<ProcessIdentity | undefined> {
@@ -57,7 +62,7 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
 
   async function test(): Promise<NginxTestResult> {
     if (mode === 'private') await host.mkdirp(layout.logDir);
-    const result = await host.run([...args, '-t', '-q'], { nothrow: true });
+    const result = await host.run(nginxCommand('nginxTest', ['-t', '-q']), { nothrow: true });
     return result.ok ? { ok: true } : { ok: false, message: result.stderr.trim() || `nginx -t exited with ${result.exitCode}` };
   }
 
@@ -77,8 +82,8 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
 
     async reload() {
       await mustPass();
-      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(['systemctl', 'reload', 'nginx'], 'systemctl reload nginx failed');
-      else await mustRun([...args, '-s', 'reload'], 'nginx -s reload failed');
+      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(asRoot(PRIVILEGED_COMMANDS.systemctlReloadNginx), 'systemctl reload nginx failed');
+      else await mustRun(nginxCommand('nginxReload', ['-s', 'reload']), 'nginx -s reload failed');
     },
 
     async isRunning() {
@@ -88,8 +93,8 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     async ensureRunning() {
       if (await master()) return;
       await mustPass();
-      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(['systemctl', 'start', 'nginx'], 'systemctl start nginx failed');
-      else await mustRun(args, 'nginx did not start');
+      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(asRoot(PRIVILEGED_COMMANDS.systemctlStartNginx), 'systemctl start nginx failed');
+      else await mustRun(nginxCommand('nginxStart', []), 'nginx did not start');
       // The master writes its pid file after it daemonizes.
       for (let i = 0; i < 100 && !(await master()); i++) await sleep(20);
       if (!(await master())) throw new ProxyError(`nginx started but no master process is named in ${pidFile}`);

@@ -24,3 +24,4 @@ export { appUnitName, execStart, renderAppUnit, renderWorkerUnit, workerUnitName
 export { type HardeningProfile } from './systemd/hardening';
 export { colorVariables, renderColorEnv, renderEnvFile } from './env-file';
 export { diffText } from './diff';
+export { PRIVILEGED_COMMANDS, type ProgramPaths, renderSudoers, renderSystemNginxInclude } from './privileged';

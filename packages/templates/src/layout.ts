@@ -61,6 +61,10 @@ export interface ServerLayout {
   nginxErrorLog: string;
   /** Temp directories of the private nginx; nginx creates each one, so they sit directly in nginxDir. */
   privateNginxTemp(kind: NginxTempKind): string;
+  /** nginx.mode system: the conf.d file (written by server:init) that includes siteConf. */
+  systemNginxInclude: string;
+  /** server.privilege sudo: the sudoers file (written by server:init) allowing PRIVILEGED_COMMANDS. */
+  sudoersFile: string;
   /** Rendered unit files; the host installs them into the systemd manager (link or copy). */
   systemdDir: string;
   /** Each colour's own writable temp directory (its TMPDIR), emptied at each start. */
@@ -119,6 +123,8 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     nginxAccessLog: join(logDir, 'nginx-access.log'),
     nginxErrorLog: join(logDir, 'nginx-error.log'),
     privateNginxTemp: (kind) => join(nginxDir, `${kind}_temp`),
+    systemNginxInclude: `/etc/nginx/conf.d/switchyard-${config.app}.conf`,
+    sudoersFile: `/etc/sudoers.d/switchyard-${config.app}`,
     systemdDir: join(appRoot, 'systemd'),
     tmpDir: join(appRoot, 'tmp'),
     colorTmpDir: (color) => join(appRoot, 'tmp', color),

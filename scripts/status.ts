@@ -1,4 +1,4 @@
-import { formatStatus, readStatus } from '@switchyard/deploy';
+import { formatStatuses, readStatuses } from '@switchyard/deploy';
 import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
 
 const USAGE = `usage: pnpm status [--env NAME] [--json] [--trust-new-host-key]
@@ -7,6 +7,7 @@ weight, how switches are done, and the last commands from the audit log.`;
 
 await runCommand(async () => {
   const args = parseCommandLine(USAGE, { 'trust-new-host-key': { type: 'boolean', default: false } });
-  const status = await readStatus(loadConfigOrThrow(args.env, args['config-dir']), { trustNewHostKey: args['trust-new-host-key'] === true });
-  print(args.json ? JSON.stringify(status) : formatStatus(status).join('\n'));
+  const statuses = await readStatuses(loadConfigOrThrow(args.env, args['config-dir']), { trustNewHostKey: args['trust-new-host-key'] === true });
+  // One server: its status object, as before; several: an array of them.
+  print(args.json ? JSON.stringify(statuses.length === 1 ? statuses[0] : statuses) : formatStatuses(statuses).join('\n'));
 });

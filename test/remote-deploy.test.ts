@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTestSshd } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
+import { runScript } from './support/cli';
 import { deployProject } from './support/deploy-project';
 
 /*
@@ -19,7 +21,7 @@ describe('a server reached over SSH', () => {
     mkdirSync(project.serverRoot);
     const uid = Number(execFileSync('id', ['-u', sshd.user]).toString());
     chownSync(project.serverRoot, uid, uid);
-    project.configure({ server: { type: 'ssh', host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' } });
+    project.configure({ server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' } });
 
     const handshakes = async (run: () => Promise<{ code: number | null; stdout: string; stderr: string }>) => {
       const before = sshd.handshakes();
@@ -48,5 +50,44 @@ describe('a server reached over SSH', () => {
     const rollback = await handshakes(() => project.run('rollback.ts'));
     expect(rollback.handshakes).toBe(1);
     expect(await project.liveColor()).toBe('blue');
+  });
+});
+
+describe('a git source shipped over SSH', () => {
+  it('ships the commit a ref names (git archive through the connection), whatever the working tree holds; a missing ref is exit 2', async ({ onTestFinished }) => {
+    const sshd = await startTestSshd();
+    onTestFinished(() => sshd.stop());
+    const project = await deployProject(19154);
+    onTestFinished(() => project.cleanup());
+    mkdirSync(project.serverRoot);
+    const uid = Number(execFileSync('id', ['-u', sshd.user]).toString());
+    chownSync(project.serverRoot, uid, uid);
+    const work = await project.release('1.0.0');
+    const git = (...args: string[]) => execFileSync('git', ['-C', work, ...args], { encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'empty');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'catalog 1.0.0');
+    const commit = git('rev-parse', 'HEAD');
+    // An uncommitted edit in the working tree is not part of the commit, and does not ship.
+    writeFileSync(join(work, 'server.js'), 'process.exit(1)\n');
+    const cache = join(project.dir, 'cache');
+    project.configure({
+      server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' },
+    });
+    project.replace('source', { type: 'git', repository: work, ref: 'main' });
+    const deploy = (args: string[] = []) => runScript('deploy.ts', [...project.flags(), ...args], { env: { XDG_CACHE_HOME: cache } });
+
+    const first = await deploy();
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`release \\d{8}T\\d{6}Z-${commit.slice(0, 7)} to blue`));
+    expect((await project.get('/api/products')).headers['x-app-version']).toBe('1.0.0');
+    expect(existsSync(join(project.appRoot, 'releases')) && readdirSync(join(project.appRoot, 'releases')).length).toBe(1);
+
+    project.replace('source', { type: 'git', repository: work, ref: 'no-such-branch' });
+    const missing = await deploy();
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/source.ref "no-such-branch" is not a branch, tag or commit of/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -26,13 +26,15 @@ const INVOCATIONS: Record<string, [args: string[], exitCode: number][]> = {
   'config:print': [[['--env', 'production'], 0], [['--env', 'staging', '--json'], 0], [['--env', 'local'], 0], [['--env', 'nope'], 2]],
   'config:schema': [[['--help'], 0]],
   render: [[['--env', 'production', '--out', mkdtempSync(join(tmpdir(), 'switchyard-render-'))], 0]],
-  // Production and staging deploy over SSH, which this version refuses (exit 2) before connecting.
+  // Production and staging are servers over SSH whose names do not resolve here: exit 2 before anything runs.
   'deploy:prod': [[['--dry-run'], 2]],
   'deploy:staging': [[['--dry-run'], 2]],
   'deploy:env': [[[...local, '--dry-run'], 0], [local, 0], [[...local, '--json', '--no-switch'], 0]],
   switch: [[[...local, '--dry-run'], 0], [[...local, '--json'], 0], [local, 0]],
   rollback: [[[...local, '--dry-run'], 0], [local, 0]],
   status: [[local, 0], [[...local, '--json'], 0]],
+  logs: [[local, 0], [[...local, '--json', '--nginx'], 0]],
+  'server:init': [[[...local, '--dry-run'], 0], [local, 0]],
 };
 
 afterAll(() => project.cleanup());

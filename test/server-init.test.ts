@@ -22,7 +22,7 @@ describe('server:init on a fresh server', () => {
     onTestFinished(() => sshd.stop());
     const project = await deployProject(19151, { app: 'initapp' });
     onTestFinished(() => project.cleanup());
-    project.configure({ server: { type: 'ssh', host: sshd.alias, user, ssh: { configFile: sshd.clientConfig }, privilege: 'none' }, supervisor: 'systemd' });
+    project.configure({ server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, user, ssh: { configFile: sshd.clientConfig }, privilege: 'none' }, supervisor: 'systemd' });
 
     const asDeployUser = await project.run('server-init.ts', []);
     expect(asDeployUser.code).not.toBe(0);
@@ -73,7 +73,7 @@ describe('server:init on a fresh server', () => {
     });
     expect(existsSync('/run/nginx.pid') && readFileSync('/run/nginx.pid', 'utf8').trim() !== '', 'the system nginx must not be running before this test').toBe(false);
     project.configure({
-      server: { type: 'ssh', host: sshd.alias, user, ssh: { configFile: sshd.clientConfig }, privilege: 'sudo' },
+      server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, user, ssh: { configFile: sshd.clientConfig }, privilege: 'sudo' },
       nginx: { mode: 'system' },
       supervisor: 'systemd',
     });
@@ -109,7 +109,7 @@ describe('server:init without root', () => {
     const project = await deployProject(19153, { app: 'norootapp' });
     onTestFinished(() => project.cleanup());
     mkdirSync(project.serverRoot, { mode: 0o755 });
-    project.configure({ server: { type: 'ssh', host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' }, supervisor: 'plain' });
+    project.configure({ server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' }, supervisor: 'plain' });
     const result = await project.run('server-init.ts');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/! deploy root: create .*norootapp, owned by deploy/);

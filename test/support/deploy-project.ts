@@ -148,6 +148,8 @@ export interface DeployProject {
   release(version: string, options?: { broken?: boolean }): Promise<string>;
   /** Deep-merges into config/local.json. */
   configure(patch: Json): void;
+  /** Replaces a top-level key of config/local.json whole (a union member of another type). */
+  replace(key: string, value: unknown): void;
   /** The common flags: --env local --config-dir <configDir>. */
   flags(): string[];
   run(script: string, args?: string[]): Promise<CliResult>;
@@ -308,6 +310,10 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
     release: (version, options = {}) => makeRelease({ version, destDir: join(dir, 'src', version), broken: options.broken ?? false, force: true }),
     configure(patch) {
       local = deepMerge(local, patch) as Json;
+      writeLocal();
+    },
+    replace(key, value) {
+      local = { ...(local as Json), [key]: value };
       writeLocal();
     },
     flags: () => ['--env', 'local', '--config-dir', configDir],

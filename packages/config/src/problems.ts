@@ -45,6 +45,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], file: st
     switch (issue.code) {
       case 'unrecognized_keys':
         return issue.keys.map((key) => {
+          // Known, but to another member of a union: a "path" in a git source.
+          if (knownKeys(path).includes(key)) return { file, path: formatPath([...path, key]), message: 'is not a key of this "type"' };
           const suggestion = closest(key, knownKeys(path));
           const hint = suggestion ? `; did you mean "${suggestion}"?` : `; expected one of: ${knownKeys(path).join(', ')}`;
           return { file, path: formatPath([...path, key]), message: `unknown key${hint}` };

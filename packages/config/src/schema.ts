@@ -57,10 +57,41 @@ const sshOptions = z
   })
   .describe('How the deploying machine reaches the server; anything not said here is left to the SSH config');
 
+const ROLES = ['web', 'worker'] as const;
+
+const sshHostEntry = z
+  .strictObject({
+    host: sshDestination.describe('What ssh connects to: a host name, an address, or a Host alias from the SSH config'),
+    user: unixUser.optional().describe('SSH user on this server, when it differs from server.user'),
+    port: port.optional().describe('SSH port of this server, when it differs from server.port'),
+    root: absolutePath.optional().describe("This server's deploy root, when it differs from server.root"),
+    roles: z
+      .array(z.enum(ROLES, { error: 'expected "web" or "worker"' }))
+      .min(1, { error: 'expected at least one role' })
+      .refine((roles) => new Set(roles).size === roles.length, { error: 'expected each role once' })
+      .default(['web'])
+      .describe('web: runs the colours behind nginx; worker: runs the worker module'),
+  })
+  .describe('One of several servers');
+
 const sshServer = z
   .strictObject({
     type: z.literal('ssh').describe('Deploy over SSH'),
-    host: sshDestination.describe('What ssh connects to: a host name, an address, or a Host alias from the SSH config'),
+    host: sshDestination
+      .optional()
+      .describe('One server: what ssh connects to, a host name, an address, or a Host alias from the SSH config (it has every role)'),
+    hosts: z
+      .array(sshHostEntry)
+      .min(1, { error: 'expected at least one server' })
+      .optional()
+      .describe('Several servers: a deploy prepares every web server, then switches them all or none'),
+    parallel: z
+      .number({ error: 'expected a number of servers' })
+      .int({ error: 'expected a whole number' })
+      .min(1, { error: 'expected at least 1' })
+      .max(64, { error: 'expected at most 64' })
+      .default(8)
+      .describe('How many servers are prepared at once'),
     user: unixUser.optional().describe('SSH user; default: the SSH config, else your own user name'),
     port: port.optional().describe('SSH port; default: the SSH config, else 22'),
     root: absolutePath.describe('Deploy root on the server: releases, colours, state and logs live under <root>/<app>/'),
@@ -72,7 +103,12 @@ const sshServer = z
         'sudo: the SSH user runs `sudo -n` for exactly the steps that need root (the system nginx, system systemd units); none: no sudo at all — a systemd user manager (lingering) and a private nginx',
       ),
   })
-  .describe('A server reached over SSH from the deploying machine');
+  .refine((s) => (s.host === undefined) !== (s.hosts === undefined), { error: 'expected exactly one of "host" (one server) or "hosts" (several)' })
+  .refine((s) => new Set(s.hosts?.map((h) => `${h.host}:${h.port ?? ''}:${h.root ?? ''}`)).size === (s.hosts?.length ?? 0), {
+    error: 'expected each server once',
+    path: ['hosts'],
+  })
+  .describe('The server or servers, reached over SSH from the deploying machine');
 
 const server = z
   .discriminatedUnion('type', [localServer, sshServer], { error: 'expected "type": "local" or "ssh"' })

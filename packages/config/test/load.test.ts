@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     const server = { type: 'ssh', host: 'WEB_1', root: '/srv', ssh: { configFile: 'deploy/ssh_config', jumpHost: 'ops@bastion.example.com:2222' } };
     const { config, errors } = load(tempProject({ 'production.json': { ...MINIMAL, server } }));
     expect(errors).toEqual([]);
-    expect(config?.server).toEqual({ ...server, privilege: 'none', ssh: { ...server.ssh, connectTimeoutSec: 10 } });
+    expect(config?.server).toEqual({ ...server, privilege: 'none', parallel: 8, ssh: { ...server.ssh, connectTimeoutSec: 10 } });
   });
 
   it('layers the environment over base.json: objects deeply, arrays replaced', () => {

@@ -17,6 +17,12 @@ describe('deepMerge', () => {
     expect(deepMerge({ a: 2 }, { a: { b: 1 } })).toEqual({ a: { b: 1 } });
   });
 
+  it('replaces an object of another type whole: none of the other type\'s keys stay', () => {
+    const base = { source: { type: 'path', path: 'examples/app' } };
+    expect(deepMerge(base, { source: { type: 'git', repository: '/srv/app.git' } })).toEqual({ source: { type: 'git', repository: '/srv/app.git' } });
+    expect(deepMerge(base, { source: { type: 'path', path: 'other' } })).toEqual({ source: { type: 'path', path: 'other' } });
+  });
+
   it('leaves both inputs untouched', () => {
     const base = { a: { b: 1 } };
     const over = { a: { c: 2 } };

@@ -5,9 +5,12 @@ import type { Color, LinkSpec, LiveState, RenderedFile } from '@switchyard/templ
  * What a step does, as plain data: planners build lists of these from config and facts (pure, so
  * `--dry-run` can print them), and the executor carries them out.
  */
+/** What a release is made of, on the deploying machine: a directory (rsync), or a commit (git archive). */
+export type ShipSource = { type: 'path'; dir: string } | { type: 'git'; mirror: string; commit: string };
+
 export type Action =
   | { kind: 'preflight' }
-  | { kind: 'ship-release'; releaseId: string; source: string }
+  | { kind: 'ship-release'; releaseId: string; source: ShipSource; basis: string | null }
   /** Every `shared.dirs` / `shared.files` path of the release made a link into shared/ (seeded from it once). */
   | { kind: 'link-shared'; releaseId: string; dirs: string[]; files: string[] }
   | { kind: 'install'; releaseId: string; reuseFrom: string | null }

@@ -114,12 +114,14 @@ const handlers: Handlers = {
     for (const file of files) await linkShared(ctx, releaseId, file, 'file');
   },
 
-  async 'ship-release'(ctx, { releaseId, source }) {
+  async 'ship-release'(ctx, { releaseId, source, basis }) {
     const dir = ctx.layout.release(releaseId);
     // A directory left by a crashed attempt is redone from scratch: releases are never patched.
     await ctx.host.remove(dir);
     await ctx.host.mkdirp(dir, 0o755);
-    await ctx.host.upload(source, dir, { exclude: ['node_modules', '.git'] });
+    if (source.type === 'git') await ctx.host.unpack(['git', '-C', source.mirror, 'archive', '--format=tar', source.commit], dir);
+    // Files unchanged since the last release are copied on the server, not sent again.
+    else await ctx.host.upload(source.dir, dir, { exclude: ['node_modules', '.git'], ...(basis ? { basis: ctx.layout.release(basis) } : {}) });
   },
 
   async install(ctx, { releaseId, reuseFrom }) {

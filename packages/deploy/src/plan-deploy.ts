@@ -1,6 +1,6 @@
 import type { Config } from '@switchyard/config';
-import { otherColor } from '@switchyard/templates';
-import type { Step } from './actions';
+import { type Color, otherColor } from '@switchyard/templates';
+import type { ShipSource, Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
 import { drainSteps, pointIdleStep, replaceColorSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
@@ -10,8 +10,7 @@ export interface DeployInput {
   deployId: string;
   releaseId: string;
   sha: string;
-  /** Directory the release is shipped from. */
-  source: string;
+  source: ShipSource;
   /** Hash of the source's lockfile, or null when it has none. */
   lockfileHash: string | null;
   /** false (--no-switch): stop after the health gate, so a person can try the staging route. */
@@ -21,7 +20,7 @@ export interface DeployInput {
 export interface Plan {
   steps: Step[];
   /** The colour this command brings up or moves traffic to. */
-  target: string;
+  target: Color;
 }
 
 /** Releases to delete: beyond `keep`, oldest first, never one a colour still points at. */
@@ -53,7 +52,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
   const shared = config.shared;
   const steps: Step[] = [
     { name: 'Check the deploy root', action: { kind: 'preflight' } },
-    { name: `Ship release ${input.releaseId}`, action: { kind: 'ship-release', releaseId: input.releaseId, source: input.source } },
+    { name: `Ship release ${input.releaseId}`, action: { kind: 'ship-release', releaseId: input.releaseId, source: input.source, basis: facts.releases.at(-1) ?? null } },
     ...(shared.dirs.length + shared.files.length > 0
       ? [{ name: 'Link shared paths', action: { kind: 'link-shared', releaseId: input.releaseId, dirs: shared.dirs, files: shared.files } } as const]
       : []),

@@ -1,20 +1,29 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type Config, UsageError } from '@switchyard/config';
-import { describeSourceTree, isDirectory, type SourceTree } from '@switchyard/host';
+import { describeSourceTree, fetchGitSource, isDirectory, type SourceTree } from '@switchyard/host';
+import type { ShipSource } from './actions';
 
 /** The code a release is made from, on the deploying machine. */
 export interface ReleaseSource extends SourceTree {
+  /** For messages: the directory, or the repository and ref. */
   dir: string;
+  ship: ShipSource;
 }
 
-/** The source directory: --source when given, else config.source (relative to the project root). */
+/**
+ * --source DIR when given; else config.source: a directory (relative to the project root), or a
+ * ref of a git repository, fetched into a cache here and shipped as that commit exactly.
+ */
 export function resolveSource(config: Config, override: string | undefined): ReleaseSource {
-  if (config.source.type === 'git' && override === undefined)
-    throw new UsageError(`${config.paths.configFile}: source.type: "git" sources are not supported by this version yet; use "path"`);
+  if (config.source.type === 'git' && override === undefined) {
+    const { repository, ref } = config.source;
+    const fetched = fetchGitSource(repository, ref, config.build.lockfile);
+    return { ...fetched, dir: `${repository} ${ref}`, ship: { type: 'git', mirror: fetched.mirror, commit: fetched.sha } };
+  }
   const configured = override ?? (config.source.type === 'path' ? config.source.path : '.');
   const dir = isAbsolute(configured) ? configured : resolve(override ? process.cwd() : config.paths.projectRoot, configured);
   if (!isDirectory(dir)) throw new UsageError(`${override ? '--source' : `${config.paths.configFile}: source.path`}: ${dir} is not a directory`);
-  return { dir, ...describeSourceTree(dir, config.build.lockfile) };
+  return { dir, ...describeSourceTree(dir, config.build.lockfile), ship: { type: 'path', dir } };
 }
 
 const SHOWN = 10;

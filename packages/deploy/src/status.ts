@@ -3,7 +3,7 @@ import { type AuditEntry, readAudit } from '@switchyard/host';
 import { type Color, COLORS } from '@switchyard/templates';
 import { colorEndpoint, failingCheck } from './health';
 import { observe } from './observe';
-import { type ConnectOptions, type Runtime, withRuntime } from './runtime';
+import { type ConnectOptions, type Runtime, withRuntime, withRuntimes } from './runtime';
 
 export interface ColorStatus {
   color: Color;
@@ -40,6 +40,24 @@ export function publicUrl(config: Config): string {
 /** Reads the server's state and asks each running colour for its health; changes nothing. */
 export function readStatus(config: Config, options: ConnectOptions = {}, now = new Date()): Promise<Status> {
   return withRuntime(config, options, (rt) => statusOn(rt, now));
+}
+
+/** Every server's status, read in parallel. */
+export function readStatuses(config: Config, options: ConnectOptions = {}, now = new Date()): Promise<Status[]> {
+  return withRuntimes(config, options, (rts) => Promise.all(rts.map((rt) => statusOn(rt, now))));
+}
+
+/** What servers that should agree do not: another live colour or release. */
+export function disagreements(statuses: readonly Status[]): string[] {
+  const liveRelease = (s: Status) => (s.live ? `${s.live} (${s.colors.find((c) => c.color === s.live)?.releaseId ?? '-'})` : 'nothing');
+  const seen = new Set(statuses.map(liveRelease));
+  if (seen.size <= 1) return [];
+  return [`servers disagree on what is live: ${statuses.map((s) => `${s.host} ${liveRelease(s)}`).join(', ')}`];
+}
+
+export function formatStatuses(statuses: readonly Status[]): string[] {
+  if (statuses.length === 1) return formatStatus(statuses[0]!);
+  return [...disagreements(statuses).map((line) => `! ${line}`), ...statuses.flatMap((s) => ['', ...formatStatus(s)])];
 }
 
 async function statusOn(rt: Runtime, now: Date): Promise<Status> {

@@ -3,7 +3,7 @@ import type { Step } from '../src/actions';
 import { planDeploy, releasesToPrune } from '../src/plan-deploy';
 import { factsAfterTwoDeploys, factsFresh, NEW, R1, R2, R3, testConfig } from './fixtures';
 
-const input = { deployId: 'd1', releaseId: NEW, sha: 'ddddddd', source: '/src', lockfileHash: 'lock-1', switch: true };
+const input = { deployId: 'd1', releaseId: NEW, sha: 'ddddddd', source: { type: 'path', dir: '/src' } as const, lockfileHash: 'lock-1', switch: true };
 const kinds = (steps: Step[]) => steps.map((s) => s.action.kind);
 const lastState = (steps: Step[]) => steps.filter((s) => s.action.kind === 'record-state').at(-1)?.action;
 

@@ -70,6 +70,15 @@ export interface Host {
   httpGet(target: ProbeTarget, path: string, options: ProbeOptions): Promise<ProbeResult>;
   /** Copies the deploying machine's `localDir` into `dir` on the server (rsync). */
   upload(localDir: string, dir: string, options?: UploadOptions): Promise<void>;
+  /** Runs `producer` on the deploying machine and unpacks the tar it writes into `dir` on the server. */
+  unpack(producer: readonly string[], dir: string): Promise<void>;
+  /**
+   * Runs argv as run does, handing each line of its stdout to onLine as it arrives (the result's
+   * stdout stays empty): for output that may never end, such as `tail -F`. Aborting `signal` ends
+   * the command (on the server too). A command ended that way, or by Ctrl-C, resolves with its
+   * result; any other failure throws CommandError.
+   */
+  stream(argv: readonly string[], onLine: (line: string) => void, options?: { signal?: AbortSignal }): Promise<RunResult>;
   /** Ends what the host holds open (an SSH master connection); idempotent. */
   close(): void;
 }

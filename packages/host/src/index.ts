@@ -32,3 +32,4 @@ export { sshHost, type SshTarget } from './ssh/ssh-host';
 export { describeTarget } from './ssh/ssh-failure';
 export { shellQuote } from './ssh/remote-command';
 export type { UploadOptions } from './host';
+export { fetchGitSource, gitCacheDir, type GitSource } from './git-source';

@@ -2,14 +2,18 @@ import type { Host, UploadOptions } from './host';
 import { httpGet } from './http-probe';
 import { acquireLock } from './lock';
 import * as files from './local-files';
+import { pipeCommands, spawnConsumer } from './pipe';
 import { runCommand } from './run';
+import { streamLocal } from './stream';
 
 /** rsync's arguments for an upload, the destination apart: the same locally and over SSH. */
 export function rsyncArgs(localDir: string, options: UploadOptions = {}): string[] {
   return [
     '-a',
     ...(options.exclude ?? []).flatMap((name) => ['--exclude', name]),
-    ...(options.basis ? [`--copy-dest=${options.basis}`] : []),
+    // With a basis, files are compared by content: size and time alone would take an edited file
+    // of the same length, written in the same second, for the old one.
+    ...(options.basis ? ['--checksum', `--copy-dest=${options.basis}`] : []),
     `${localDir.replace(/\/+$/, '')}/`,
   ];
 }
@@ -19,11 +23,16 @@ export function localHost(): Host {
   return {
     name: 'local',
     run: runCommand,
+    stream: streamLocal,
     ...files,
     lock: acquireLock,
     httpGet,
     async upload(localDir, dir, options) {
       await runCommand(['rsync', ...rsyncArgs(localDir, options), `${dir}/`]);
+    },
+    async unpack(producer, dir) {
+      const tar = ['tar', '-x', '-f', '-', '-C', dir];
+      await pipeCommands(producer, spawnConsumer(tar), tar);
     },
     close() {},
   };

@@ -1,1 +1,10 @@
-export { ensureUser, startTestSshd, type TestSshd, type TestSshdOptions } from './sshd';
+export { type ExecResult } from './exec';
+export {
+  createTestNetwork,
+  netnsUnavailable,
+  NetnsUnavailable,
+  type TestNetwork,
+  type TestNetworkHost,
+  type TestNetworkOptions,
+} from './netns';
+export { ensureUser, knownHostsName, sshConfigBlock, startTestSshd, type HostBlock, type TestSshd, type TestSshdOptions } from './sshd';

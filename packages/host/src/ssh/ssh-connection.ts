@@ -15,8 +15,12 @@ export interface SshConnection {
   readonly target: SshTarget;
   /** Runs a command string in the remote login shell over the master connection. */
   exec(command: string, options: { input?: string; timeoutMs?: number }): Promise<RunResult>;
-  /** A long-lived session (its stdin a pipe) for what must last as long as this command: the lock. */
-  session(command: string): ChildProcess;
+  /**
+   * A long-lived session (its stdin a pipe) for what must last as long as this command: the lock.
+   * detached: the client gets a process group of its own, so a Ctrl-C in the terminal does not
+   * reach it; the caller ends the session itself, in order.
+   */
+  session(command: string, options?: { detached?: boolean }): ChildProcess;
   /** A local socket that leads to `remote` (a unix socket path, or host:port) on the server. */
   forward(remote: string): Promise<string>;
   /** The `-e` value for rsync, so that it rides the same master connection. */
@@ -97,9 +101,9 @@ export async function openSsh(target: SshTarget): Promise<SshConnection> {
       return result;
     },
 
-    session(command) {
+    session(command, { detached = false } = {}) {
       const [ssh, ...args] = client([], command);
-      return spawn(ssh!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      return spawn(ssh!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached });
     },
 
     async forward(remote) {

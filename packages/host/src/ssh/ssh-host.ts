@@ -2,7 +2,9 @@ import type { Host, RunOptions, RunResult } from '../host';
 import { httpGet, type ProbeTarget } from '../http-probe';
 import { rsyncArgs } from '../local-host';
 import { CommandError } from '../errors';
+import { pipeCommands } from '../pipe';
 import { runCommand } from '../run';
+import { streamLines } from '../stream';
 import { remoteCommand, remoteStdin } from './remote-command';
 import { openSsh, type SshConnection } from './ssh-connection';
 import type { SshTarget } from './ssh-failure';
@@ -17,11 +19,28 @@ function forwardTarget(target: ProbeTarget): string {
 }
 
 /**
+ * Runs "$@" until it ends or this session's stdin closes, whichever comes first. sshd sends no signal
+ * to a command without a terminal when its client goes away: a `tail -F` would live on until its next
+ * write failed. Background jobs of sh read /dev/null, so the watcher gets the session's stdin as fd 3;
+ * its output goes nowhere, so that the channel closes as soon as the command is done.
+ */
+const UNTIL_STDIN_CLOSES = [
+  'exec 3<&0',
+  '"$@" </dev/null 3<&- & cmd=$!',
+  '{ cat <&3 3<&-; kill "$cmd" 2>/dev/null; } >/dev/null 2>&1 &',
+  'exec 3<&-',
+  'wait "$cmd"',
+].join('\n');
+
+/** How long a session gets to end by itself once its stdin is closed, before its ssh client is killed. */
+const STOP_GRACE_MS = 5_000;
+
+/**
  * A server reached over SSH, behind the same interface as this machine. Every command rides one
  * master connection; probes reach the server's sockets through forwards on it, so the code that
  * polls a health path is the same here and locally.
  */
-export async function sshHost(target: SshTarget): Promise<Host & { readonly ssh: SshConnection }> {
+export async function sshHost(target: SshTarget, name = target.destination): Promise<Host & { readonly ssh: SshConnection }> {
   const ssh = await openSsh(target);
 
   async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -32,10 +51,25 @@ export async function sshHost(target: SshTarget): Promise<Host & { readonly ssh:
     return result;
   }
 
+  function stream(argv: readonly string[], onLine: (line: string) => void, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
+    if (argv.length === 0) throw new TypeError('stream: empty argv');
+    // Detached: a Ctrl-C makes ssh exit 255, as a lost connection does; only `stop` ends this session.
+    const child = ssh.session(remoteCommand({ argv: ['sh', '-c', UNTIL_STDIN_CLOSES, 'sh', ...argv] }), { detached: true });
+    // EOF on stdin ends the command on the server, then the session: by the time the result is in,
+    // nothing of it runs there. (If this process dies, its end of the pipe closes just the same.)
+    // A link that no longer answers cannot carry the EOF: the client is then killed.
+    const stop = () => {
+      child.stdin?.end();
+      setTimeout(() => child.kill(), STOP_GRACE_MS).unref();
+    };
+    return streamLines({ child, argv, stop }, onLine, options.signal);
+  }
+
   return {
-    name: target.destination,
+    name,
     ssh,
     run,
+    stream,
     ...remoteFiles(run),
     lock: sshLock(ssh),
     async httpGet(probe, path, options) {
@@ -49,6 +83,10 @@ export async function sshHost(target: SshTarget): Promise<Host & { readonly ssh:
     },
     async upload(localDir, dir, options) {
       await runCommand(['rsync', '-e', ssh.rsyncShell(), ...rsyncArgs(localDir, options), ssh.rsyncDestination(`${dir}/`)]);
+    },
+    async unpack(producer, dir) {
+      const tar = ['tar', '-x', '-f', '-', '-C', dir];
+      await pipeCommands(producer, ssh.session(remoteCommand({ argv: tar })), tar);
     },
     close: ssh.close,
   };

@@ -4,11 +4,16 @@ import { describeHolder, type HeldLock, type LockHolder, type LockOptions, type 
 import { remoteCommand } from './remote-command';
 import type { SshConnection } from './ssh-connection';
 
+/** How often the deploying machine says it is still there, and how long the server waits for it. */
+const BEAT_MS = 5_000;
+const LOCK_SILENCE_SEC = 20;
+
 /**
  * Runs on the server for as long as the lock is held: flock on the lock file, the holder's line
- * written into it, then waits for its stdin to end. Our end of that stdin is this command's SSH
- * session, so the lock ends with the command however it ends — released, killed, or cut off by a
- * dropped network (sshd closes the session, and flock's descriptor closes with the shell).
+ * written into it, then one "beat" line from the command every few seconds. It ends — and the
+ * lock with it — when the beats stop: the command released it, died, or its network dropped. The
+ * last case is why a beat is needed at all: sshd notices a vanished client only after its
+ * ClientAlive settings (off by default), and until then a session, and its lock, would live on.
  */
 const HOLD = [
   'exec 9<>"$1" || exit 4',
@@ -16,7 +21,7 @@ const HOLD = [
   'IFS= read -r holder',
   'printf "%s\\n" "$holder" > "$1"',
   'echo locked',
-  'cat > /dev/null',
+  `while beat=$(timeout ${LOCK_SILENCE_SEC} head -n 1) && [ "$beat" = beat ]; do :; done`,
   ': > "$1"',
 ].join('\n');
 
@@ -35,12 +40,16 @@ export function sshLock(ssh: SshConnection) {
         if (!stdout.startsWith('locked\n')) return;
         child.stdout?.off('data', onData);
         let held = true;
+        const beats = setInterval(() => child.stdin?.write('beat\n'), BEAT_MS);
+        // The beats alone must not keep a finished command alive.
+        beats.unref();
         resolve({
           path,
           holder,
           release: () => {
             if (!held) return;
             held = false;
+            clearInterval(beats);
             child.stdin?.end();
           },
         });
@@ -50,7 +59,8 @@ export function sshLock(ssh: SshConnection) {
       child.on('close', (code) => {
         if (stdout.startsWith('locked\n')) return;
         if (stdout.startsWith('busy\n')) {
-          reject(new LockedError(`${ssh.target.destination}: ${describeHolder(path, parseHolder(stdout.slice(5)), options.waitMs)}`));
+          const gone = ` (a command that died or lost its network lets go within ${LOCK_SILENCE_SEC} s)`;
+          reject(new LockedError(`${ssh.target.destination}: ${describeHolder(path, parseHolder(stdout.slice(5)), options.waitMs)}${gone}`));
           return;
         }
         if (code === 4) reject(new HostFileError('open the lock', path, undefined, stderr.trim().split('\n').at(-1) ?? 'failed'));

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { startTestSshd } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
 import { runScript } from './support/cli';
-import { deployProject } from './support/deploy-project';
+import { deployProject, reservePort } from './support/deploy-project';
 
 /*
  * Production is another machine: the same commands, over SSH to an sshd on 127.0.0.1 with its own
@@ -50,6 +51,59 @@ describe('a server reached over SSH', () => {
     const rollback = await handshakes(() => project.run('rollback.ts'));
     expect(rollback.handshakes).toBe(1);
     expect(await project.liveColor()).toBe('blue');
+  });
+});
+
+function httpsColor(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/api/products', rejectUnauthorized: false, servername: 'localhost', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(`${res.statusCode} ${String(res.headers['x-app-color'])}`));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('a server over SSH with TLS on', () => {
+  it('deploys, runs a canary, completes it, switches and rolls back, all confirmed through HTTPS-only nginx', async ({ onTestFinished }) => {
+    const sshd = await startTestSshd();
+    onTestFinished(() => sshd.stop());
+    const project = await deployProject(19159);
+    onTestFinished(() => project.cleanup());
+    const tlsPort = await reservePort(19160);
+    onTestFinished(() => tlsPort.release());
+    mkdirSync(project.serverRoot);
+    const uid = Number(execFileSync('id', ['-u', sshd.user]).toString());
+    chownSync(project.serverRoot, uid, uid);
+    const tls = join(project.dir, 'tls');
+    mkdirSync(tls);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(tls, 'key.pem'), '-out', join(tls, 'cert.pem')], { stdio: 'ignore' });
+    // The private nginx runs as the deploy user: its key is that user's to read, and nobody else's.
+    chownSync(join(tls, 'key.pem'), uid, uid);
+    project.configure({
+      server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' },
+      nginx: { tls: { certificate: join(tls, 'cert.pem'), certificateKey: join(tls, 'key.pem'), port: tlsPort.port } },
+      keepOldWarm: true,
+    });
+    const ok = (result: { code: number | null; stdout: string; stderr: string }) => {
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      return result.stdout;
+    };
+
+    ok(await project.deploy(await project.release('1.0.0')));
+    ok(await project.deploy(await project.release('2.0.0')));
+    expect(await httpsColor(tlsPort.port)).toBe('200 green');
+    expect((await project.get('/api/products')).status).toBe(301);
+
+    expect(ok(await project.run('switch.ts', ['--weight', '10']))).toMatch(/Canary: 10% to blue/);
+    expect(ok(await project.run('status.ts'))).toMatch(/canary 10% to blue/);
+    ok(await project.run('switch.ts', ['--weight', '100']));
+    expect(await httpsColor(tlsPort.port)).toBe('200 blue');
+    ok(await project.run('switch.ts'));
+    expect(await httpsColor(tlsPort.port)).toBe('200 green');
+    expect(ok(await project.run('rollback.ts'))).toMatch(/Confirm through nginx/);
+    expect(await httpsColor(tlsPort.port)).toBe('200 blue');
   });
 });
 

@@ -22,7 +22,7 @@ describe('server:init on a fresh server', () => {
     onTestFinished(() => sshd.stop());
     const project = await deployProject(19151, { app: 'initapp' });
     onTestFinished(() => project.cleanup());
-    project.configure({ server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, user, ssh: { configFile: sshd.clientConfig }, privilege: 'none' }, supervisor: 'systemd' });
+    project.configure({ server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, user, ssh: { configFile: sshd.clientConfig }, privilege: 'none' }, supervisor: 'systemd', modules: ['web', 'api', 'worker'] });
 
     const asDeployUser = await project.run('server-init.ts', []);
     expect(asDeployUser.code).not.toBe(0);
@@ -54,6 +54,10 @@ describe('server:init on a fresh server', () => {
     expect(await project.liveColor()).toBe('blue');
     const units = spawnSync('runuser', ['-u', user, '--', 'env', `XDG_RUNTIME_DIR=/run/user/${idOf(user)}`, 'systemctl', '--user', 'is-active', 'initapp@blue.service'], { encoding: 'utf8' });
     expect(units.stdout.trim()).toBe('active');
+    // The worker follows the live release: started by the first deploy.
+    const worker = spawnSync('runuser', ['-u', user, '--', 'env', `XDG_RUNTIME_DIR=/run/user/${idOf(user)}`, 'systemctl', '--user', 'show', '-p', 'ActiveState,WorkingDirectory', 'initapp-worker.service'], { encoding: 'utf8' });
+    expect(worker.stdout).toMatch(/ActiveState=active/);
+    expect(worker.stdout).toMatch(/WorkingDirectory=.*\/initapp\/colors\/blue/);
   });
 
   it("with privilege sudo and the system nginx: sudoers for exactly nginx's commands, the site included, and deploys through them", async ({ onTestFinished }) => {

@@ -69,6 +69,7 @@ const sshHostEntry = z
       .array(z.enum(ROLES, { error: 'expected "web" or "worker"' }))
       .min(1, { error: 'expected at least one role' })
       .refine((roles) => new Set(roles).size === roles.length, { error: 'expected each role once' })
+      .refine((roles) => roles.includes('web'), { error: 'expected "web" among the roles: a server with the worker alone is not supported yet' })
       .default(['web'])
       .describe('web: runs the colours behind nginx; worker: runs the worker module'),
   })

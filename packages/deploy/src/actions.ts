@@ -1,13 +1,13 @@
 import type { DeployState } from '@switchyard/host';
 import type { Color, LinkSpec, LiveState, RenderedFile } from '@switchyard/templates';
 
+/** What a release is made of, on the deploying machine: a directory (rsync), or a commit (git archive). */
+export type ShipSource = { type: 'path'; dir: string } | { type: 'git'; mirror: string; commit: string };
+
 /**
  * What a step does, as plain data: planners build lists of these from config and facts (pure, so
  * `--dry-run` can print them), and the executor carries them out.
  */
-/** What a release is made of, on the deploying machine: a directory (rsync), or a commit (git archive). */
-export type ShipSource = { type: 'path'; dir: string } | { type: 'git'; mirror: string; commit: string };
-
 export type Action =
   | { kind: 'preflight' }
   | { kind: 'ship-release'; releaseId: string; source: ShipSource; basis: string | null }
@@ -32,6 +32,8 @@ export type Action =
   | { kind: 'confirm'; expected: string; undo: Action[] }
   /** Waits until nginx holds no connection to the colour (at most maxWaitMs), then stops it. */
   | { kind: 'drain'; color: Color; maxWaitMs: number }
+  /** The worker unit, rendered for the new live colour's release, installed and restarted. */
+  | { kind: 'restart-worker'; unit: RenderedFile }
   | { kind: 'record-state'; state: DeployState }
   | { kind: 'prune'; releaseIds: string[] };
 

@@ -18,4 +18,6 @@ export interface Facts {
   running: Record<Color, boolean>;
   /** Release directories present on the server, oldest first. */
   releases: string[];
+  /** This server runs the worker module (its role, and the module enabled). */
+  runsWorker: boolean;
 }

@@ -239,6 +239,16 @@ const handlers: Handlers = {
     await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
   },
 
+  async 'restart-worker'(ctx, { unit }) {
+    if (!isSystemd(ctx)) {
+      ctx.out.emit({ type: 'note', message: 'the worker module runs under systemd only (supervisor "plain" here): not started' });
+      return;
+    }
+    await writeChanged(ctx, [unit]);
+    await ctx.processes.installUnits([{ name: basename(unit.path), content: unit.content }]);
+    await ctx.processes.restartUnit(basename(unit.path));
+  },
+
   async 'record-state'(ctx, { state }) {
     await writeState(ctx.host, ctx.layout.stateFile, state);
   },

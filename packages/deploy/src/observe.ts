@@ -32,5 +32,6 @@ export async function observe(rt: Runtime, now: Date): Promise<Facts> {
     releaseOf,
     running,
     releases,
+    runsWorker: rt.roles.includes('worker') && rt.config.modules.includes('worker') && rt.config.start.worker !== undefined,
   };
 }

@@ -1,6 +1,6 @@
 import type { Config } from '@switchyard/config';
 import type { DeployState } from '@switchyard/host';
-import { bucketLinks, type Color, type LinkSpec, type LiveState, renderAll, renderLiveColor, serverLayout } from '@switchyard/templates';
+import { bucketLinks, type Color, type LinkSpec, type LiveState, renderAll, renderLiveColor, renderWorkerUnit, serverLayout, workerUnitName } from '@switchyard/templates';
 import type { Action, Step } from './actions';
 import type { Facts } from './facts';
 import { colorStopped, switched } from './state-changes';
@@ -103,6 +103,13 @@ export function switchSteps(
   });
   steps.push({ name: 'Record state', action: { kind: 'record-state', state: next } });
   steps.push({ name: 'Confirm through nginx', action: { kind: 'confirm', expected: renderLiveColor(target), undo: undoMove(config, facts, state) } });
+  // The worker follows the live release: started at the first deploy, moved at each switch.
+  const worker = facts.runsWorker && target.live !== facts.live ? renderWorkerUnit(config, target.live) : undefined;
+  if (worker !== undefined)
+    steps.push({
+      name: `Restart the worker on ${target.live}'s release`,
+      action: { kind: 'restart-worker', unit: { path: `${serverLayout(config).systemdDir}/${workerUnitName(config.app)}`, content: worker, mode: 0o644 } },
+    });
   return { steps, state: next };
 }
 

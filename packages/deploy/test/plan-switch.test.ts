@@ -14,6 +14,17 @@ describe('planSwitch', () => {
     expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'blue' });
   });
 
+  it('moves the worker to the new live release after the switch, where this server runs it; a canary leaves it', () => {
+    const config = testConfig({ modules: ['web', 'worker'], start: { worker: ['node', 'worker.js'] } });
+    const facts = { ...bothRunning(), runsWorker: true };
+    const steps = planSwitch(config, facts, { deployId: 'd' });
+    expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'record-state', 'confirm', 'restart-worker']);
+    expect(steps[4]?.action).toMatchObject({ kind: 'restart-worker', unit: { path: '/srv/shop/systemd/shop-worker.service' } });
+    expect((steps[4]?.action as { unit: { content: string } }).unit.content).toMatch(/WorkingDirectory=\/srv\/shop\/colors\/green/);
+    expect(kinds(planSwitch(config, facts, { deployId: 'd', weight: 10 }))).not.toContain('restart-worker');
+    expect(kinds(planSwitch(config, bothRunning(), { deployId: 'd' }))).not.toContain('restart-worker');
+  });
+
   it('refuses when the other colour is not running', () => {
     expect(() => planSwitch(testConfig(), factsAfterTwoDeploys(), { deployId: 'd' })).toThrow('green is not running');
   });

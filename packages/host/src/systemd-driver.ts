@@ -19,6 +19,8 @@ export interface SystemdDriver extends ProcessDriver {
   /** Writes the unit files (atomically) and reloads the manager. */
   installUnits(files: readonly UnitFile[]): Promise<void>;
   restart(color: Color): Promise<void>;
+  /** Restarts (or starts) a unit of the app's other than the colours: the worker. */
+  restartUnit(name: string): Promise<void>;
 }
 
 export interface SystemdDriverOptions {
@@ -109,6 +111,12 @@ export async function systemdDriver(options: SystemdDriverOptions): Promise<Syst
     async restart(color) {
       await host.mkdirp(layout.logDir);
       await must(['restart', unit(color)], `${unit(color)} did not restart`);
+    },
+
+    async restartUnit(name) {
+      if (!UNIT_NAME.test(name)) throw new ProcessError(`refusing to restart "${name}": not a unit name`);
+      await host.mkdirp(layout.logDir);
+      await must(['restart', name], `${name} did not restart`);
     },
 
     isActive,

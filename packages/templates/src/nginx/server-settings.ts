@@ -25,12 +25,18 @@ const GZIP_TYPES = [
 ];
 
 /** Settings shared by every server block that proxies to a colour. */
+/**
+ * Every server block logs here: one without an access_log would log to nginx's compiled-in
+ * /var/log/nginx/access.log, which a private nginx run by the deploy user may not even open.
+ */
+export function accessLog(config: SettingsConfig): string {
+  // Buffered: one write per 64 KiB or per second, not one per request, under load.
+  return `access_log ${safe.path(serverLayout(config).nginxAccessLog, 'server.root')} ${logFormatName(config.app)} buffer=64k flush=1s;`;
+}
+
 export function serverSettings(config: SettingsConfig): Lines {
-  const layout = serverLayout(config);
-  const app = config.app;
   return [
-    // Buffered: one write per 64 KiB or per second, not one per request, under load.
-    `access_log ${safe.path(layout.nginxAccessLog, 'server.root')} ${logFormatName(app)} buffer=64k flush=1s;`,
+    accessLog(config),
     `client_max_body_size ${safe.size(config.nginx.clientMaxBodySize, 'nginx.clientMaxBodySize')};`,
     'server_tokens off;',
     '',
@@ -44,7 +50,7 @@ export function serverSettings(config: SettingsConfig): Lines {
     // An empty Connection header lets nginx reuse upstream connections (keepalive).
     'proxy_set_header Connection "";',
     'proxy_set_header Host $host;',
-    `proxy_set_header X-Request-ID ${requestIdVariable(app)};`,
+    `proxy_set_header X-Request-ID ${requestIdVariable(config.app)};`,
     'proxy_set_header X-Real-IP $remote_addr;',
     'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     'proxy_set_header X-Forwarded-Proto $scheme;',

@@ -4,7 +4,7 @@ import { serverLayout } from '../layout';
 import { block, file, header, type Lines, listenOn } from './syntax';
 import { assetCacheVariable, headerVariable, idleVariable, liveVariable } from './names';
 import { checkLocations, routeLocations } from './locations';
-import { logFormat, requestIdMap, serverSettings, stagingProtection, tlsSettings } from './server-settings';
+import { accessLog, logFormat, requestIdMap, serverSettings, stagingProtection, tlsSettings } from './server-settings';
 import { renderColorFronts, renderUpstreams } from './upstreams';
 
 type SiteConfig = Pick<Config, 'app' | 'environment' | 'server' | 'start' | 'nginx' | 'modules' | 'health' | 'assets'>;
@@ -38,6 +38,7 @@ function redirectServer(config: SiteConfig): Lines {
   return block('server', [
     `listen ${listenOn(address, safe.port(config.nginx.listen.port, 'nginx.listen.port'))};`,
     `server_name ${names.join(' ')};`,
+    accessLog(config),
     'server_tokens off;',
     `return 301 ${target};`,
   ]);

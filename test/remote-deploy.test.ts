@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { startTestSshd } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
-import { runScript } from './support/cli';
+import { REPO, runScript } from './support/cli';
 import { deployProject, reservePort } from './support/deploy-project';
 
 /*
@@ -13,7 +13,7 @@ import { deployProject, reservePort } from './support/deploy-project';
  */
 
 describe('a server reached over SSH', () => {
-  it('deploys, switches, rolls back and reports, through an SSH alias, with one handshake per command', async ({ onTestFinished }) => {
+  it('deploys, switches, rolls back and reports, through an SSH alias, one handshake per command; then pnpm deploy:prod', async ({ onTestFinished }) => {
     const sshd = await startTestSshd();
     onTestFinished(() => sshd.stop());
     const project = await deployProject(19150);
@@ -51,6 +51,17 @@ describe('a server reached over SSH', () => {
     const rollback = await handshakes(() => project.run('rollback.ts'));
     expect(rollback.handshakes).toBe(1);
     expect(await project.liveColor()).toBe('blue');
+    // The command the project exists for, as a user types it: pnpm deploy:prod, production being this server.
+    copyFileSync(join(project.configDir, 'local.json'), join(project.configDir, 'production.json'));
+    const release = await project.release('3.0.0');
+    const prod = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      execFile('pnpm', ['-s', 'deploy:prod', '--config-dir', project.configDir, '--source', release], { cwd: REPO, timeout: 90_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(prod.code, prod.stdout + prod.stderr).toBe(0);
+    expect(prod.stdout).toMatch(/^\[TEST_SERVER\] deploy \(production\): release \S+ to green/m);
+    expect((await project.get('/api/products')).headers['x-app-version']).toBe('3.0.0');
   });
 });
 

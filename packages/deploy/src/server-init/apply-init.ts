@@ -75,6 +75,12 @@ export async function applyInitChange(host: Host, change: InitChange): Promise<v
     case 'nginx-include':
       await host.writeFileAtomic(change.path, change.content, 0o644);
       return;
+    case 'env-file':
+      // Traversable, not listable, as a deploy leaves it: units running as another user reach their shared paths.
+      await host.mkdirp(change.dir, 0o711);
+      await host.writeFileAtomic(change.path, change.content, 0o600);
+      if (change.chown) await must(host, ['chown', `${change.user}:`, change.dir, change.path], `could not give ${change.path} to ${change.user}`);
+      return;
     case 'nginx-group':
       await must(host, ['usermod', '-a', '-G', change.group, change.user], `could not add ${change.user} to ${change.group}`);
       return;

@@ -1,5 +1,5 @@
 import type { Config } from '@switchyard/config';
-import { renderSudoers, renderSystemNginxInclude, type ServerLayout } from '@switchyard/templates';
+import { renderEnvFile, renderSudoers, renderSystemNginxInclude, type ServerLayout } from '@switchyard/templates';
 import type { ServerFacts } from './server-facts';
 
 /** One change server:init can make. */
@@ -10,7 +10,9 @@ export type InitChange =
   | { kind: 'linger'; user: string; systemdIsPid1: boolean }
   | { kind: 'sudoers'; path: string; content: string }
   | { kind: 'nginx-include'; path: string; content: string }
-  | { kind: 'nginx-group'; user: string; group: string };
+  | { kind: 'nginx-group'; user: string; group: string }
+  /** The secrets go in over stdin, 0600, owned by the deploy user. */
+  | { kind: 'env-file'; path: string; dir: string; content: string; user: string; chown: boolean };
 
 /** What server:init found about one thing, and what it does about it. */
 export type InitItem =
@@ -48,6 +50,16 @@ export function planServerInit(config: Config, layout: ServerLayout, facts: Serv
     { kind: 'deploy-root', path: layout.appRoot, user },
     [`mkdir -p ${layout.appRoot}`, `chown ${user}: ${layout.appRoot}`, `chmod 755 ${layout.appRoot}`],
     !facts.appRoot.exists && facts.login === user && facts.appRoot.parentWritable,
+  );
+  add(
+    'env file',
+    facts.envFile === renderEnvFile(config),
+    `${layout.envFile} holds the app's variables and secrets (0600)`,
+    `write ${layout.envFile}: the app's variables and secrets (0600)`,
+    { kind: 'env-file', path: layout.envFile, dir: layout.sharedDir, content: renderEnvFile(config), user, chown: facts.login !== user },
+    // Never the secrets themselves: root runs server:init, which sends them on stdin.
+    [`pnpm server:init --env ${config.environment} --ssh-user root`],
+    facts.login === user && (rootOk || facts.appRoot.parentWritable),
   );
   if (config.supervisor !== 'plain' && user !== 'root')
     add(

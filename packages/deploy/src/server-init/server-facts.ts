@@ -24,6 +24,8 @@ export interface ServerFacts {
   /** Non-root logins cannot read sudoers.d: whether `sudo -n` already allows the reload. */
   sudoAllowsReload: boolean;
   nginxInclude: string | undefined;
+  /** The app's env file as it is (undefined: missing, or not readable by this login). */
+  envFile: string | undefined;
   /** The system nginx workers' group, and whether the deploy user is in it. */
   nginxGroup: string | null;
   deployUserInNginxGroup: boolean;
@@ -85,6 +87,7 @@ export async function observeServer(host: Host, config: Config, layout: ServerLa
     sudoers: isRoot ? await host.readFile(layout.sudoersFile) : undefined,
     sudoAllowsReload: (await host.run(['sudo', '-n', '-l', ...['nginx', '-s', 'reload']], { nothrow: true })).ok,
     nginxInclude: await host.readFile(layout.systemNginxInclude).catch(() => undefined),
+    envFile: await host.readFile(layout.envFile).catch(() => undefined),
     nginxGroup: nginxGroup || null,
     deployUserInNginxGroup: nginxGroup !== null && groups.includes(nginxGroup),
   };

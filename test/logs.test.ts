@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestSshd } from '@switchyard/testbed';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
 import { type DeployProject, deployProject, type Running, spawnScript } from './support/deploy-project';
+import { remoteProject } from './support/remote-project';
 
 /*
  * `logs` against the real thing: catalog-app deployed over SSH (sshd on 127.0.0.1, the `deploy`
@@ -14,14 +14,7 @@ type OnFinished = (fn: OnTestFinishedHandler) => void;
 
 /** catalog-app 1.0.0 deployed through sshd to a deploy root the deploy user owns, as server:init leaves it. */
 async function deployedOverSsh(preferredPort: number, onTestFinished: OnFinished): Promise<DeployProject> {
-  const sshd = await startTestSshd();
-  onTestFinished(() => sshd.stop());
-  const project = await deployProject(preferredPort);
-  onTestFinished(() => project.cleanup());
-  mkdirSync(project.serverRoot);
-  const uid = Number(execFileSync('id', ['-u', sshd.user]).toString());
-  chownSync(project.serverRoot, uid, uid);
-  project.configure({ server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' } });
+  const { project } = await remoteProject(preferredPort, onTestFinished);
   const deployed = await project.deploy(await project.release('1.0.0'));
   expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
   return project;

@@ -2,10 +2,10 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { startTestSshd } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
 import { REPO, runScript } from './support/cli';
-import { deployProject, reservePort } from './support/deploy-project';
+import { reservePort } from './support/deploy-project';
+import { remoteProject } from './support/remote-project';
 
 /*
  * Production is another machine: the same commands, over SSH to an sshd on 127.0.0.1 with its own
@@ -14,15 +14,7 @@ import { deployProject, reservePort } from './support/deploy-project';
 
 describe('a server reached over SSH', () => {
   it('deploys, switches, rolls back and reports, through an SSH alias, one handshake per command; then pnpm deploy:prod', async ({ onTestFinished }) => {
-    const sshd = await startTestSshd();
-    onTestFinished(() => sshd.stop());
-    const project = await deployProject(19150);
-    onTestFinished(() => project.cleanup());
-    // What server:init leaves: a deploy root the deploy user owns.
-    mkdirSync(project.serverRoot);
-    const uid = Number(execFileSync('id', ['-u', sshd.user]).toString());
-    chownSync(project.serverRoot, uid, uid);
-    project.configure({ server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' } });
+    const { sshd, project, uid } = await remoteProject(19150, onTestFinished);
 
     const handshakes = async (run: () => Promise<{ code: number | null; stdout: string; stderr: string }>) => {
       const before = sshd.handshakes();
@@ -78,22 +70,15 @@ function httpsColor(port: number): Promise<string> {
 
 describe('a server over SSH with TLS on', () => {
   it('deploys, runs a canary, completes it, switches and rolls back, all confirmed through HTTPS-only nginx', async ({ onTestFinished }) => {
-    const sshd = await startTestSshd();
-    onTestFinished(() => sshd.stop());
-    const project = await deployProject(19159);
-    onTestFinished(() => project.cleanup());
+    const { project, uid } = await remoteProject(19159, onTestFinished);
     const tlsPort = await reservePort(19160);
     onTestFinished(() => tlsPort.release());
-    mkdirSync(project.serverRoot);
-    const uid = Number(execFileSync('id', ['-u', sshd.user]).toString());
-    chownSync(project.serverRoot, uid, uid);
     const tls = join(project.dir, 'tls');
     mkdirSync(tls);
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(tls, 'key.pem'), '-out', join(tls, 'cert.pem')], { stdio: 'ignore' });
     // The private nginx runs as the deploy user: its key is that user's to read, and nobody else's.
     chownSync(join(tls, 'key.pem'), uid, uid);
     project.configure({
-      server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' },
       nginx: { tls: { certificate: join(tls, 'cert.pem'), certificateKey: join(tls, 'key.pem'), port: tlsPort.port } },
       keepOldWarm: true,
     });
@@ -120,13 +105,7 @@ describe('a server over SSH with TLS on', () => {
 
 describe('a git source shipped over SSH', () => {
   it('ships the commit a ref names (git archive through the connection), whatever the working tree holds; a missing ref is exit 2', async ({ onTestFinished }) => {
-    const sshd = await startTestSshd();
-    onTestFinished(() => sshd.stop());
-    const project = await deployProject(19154);
-    onTestFinished(() => project.cleanup());
-    mkdirSync(project.serverRoot);
-    const uid = Number(execFileSync('id', ['-u', sshd.user]).toString());
-    chownSync(project.serverRoot, uid, uid);
+    const { project } = await remoteProject(19154, onTestFinished);
     const work = await project.release('1.0.0');
     const git = (...args: string[]) => execFileSync('git', ['-C', work, ...args], { encoding: 'utf8' }).trim();
     git('init', '-q', '-b', 'main');
@@ -137,9 +116,6 @@ describe('a git source shipped over SSH', () => {
     // An uncommitted edit in the working tree is not part of the commit, and does not ship.
     writeFileSync(join(work, 'server.js'), 'process.exit(1)\n');
     const cache = join(project.dir, 'cache');
-    project.configure({
-      server: { type: 'ssh', root: project.serverRoot, host: sshd.alias, ssh: { configFile: sshd.clientConfig }, privilege: 'none' },
-    });
     project.replace('source', { type: 'git', repository: work, ref: 'main' });
     const deploy = (args: string[] = []) => runScript('deploy.ts', [...project.flags(), ...args], { env: { XDG_CACHE_HOME: cache } });
 

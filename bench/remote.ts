@@ -95,9 +95,12 @@ async function main(): Promise<void> {
   const base = { projectConfigDir: join(REPO, 'config'), mode: 'socket' as const, keepOldWarm: false, upstreamKeepaliveMs: 400 };
 
   const local = await createProject({ ...base, root: join(root, 'local'), port: PORTS.local });
+  // nginx stopped through its master first: SIGKILLed, a master leaves its workers holding the port.
+  onCleanup(() => local.stop());
   const sshd = await startTestSshd();
   onCleanup(() => sshd.stop());
   const one = await createProject({ ...base, root: join(root, 'one'), port: PORTS.one });
+  onCleanup(() => one.stop());
   editLocal(one, (config) => ({
     ...config,
     server: { type: 'ssh', host: sshd.alias, root: ownedRoot(join(root, 'one', 'srv'), sshd.user), ssh: { configFile: sshd.clientConfig }, privilege: 'none' },

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshError } from '../errors';
-import type { RunResult } from '../host';
 import { runCommand } from '../run';
 import { shellQuote } from './remote-command';
 import { describeTarget, sshFailure, type SshTarget } from './ssh-failure';
@@ -13,8 +12,6 @@ const PERSIST = '30s';
 
 export interface SshConnection {
   readonly target: SshTarget;
-  /** Runs a command string in the remote login shell over the master connection. */
-  exec(command: string, options: { input?: string; timeoutMs?: number }): Promise<RunResult>;
   /**
    * A long-lived session (its stdin a pipe) for what must last as long as this command: the lock.
    * detached: the client gets a process group of its own, so a Ctrl-C in the terminal does not
@@ -88,18 +85,6 @@ export async function openSsh(target: SshTarget): Promise<SshConnection> {
 
   return {
     target,
-
-    async exec(command, { input, timeoutMs }) {
-      if (closed) throw new SshError(`${target.destination}: the SSH connection was already closed`);
-      // The remote side enforces the timeout (timeout(1)); this bound only catches a hung link.
-      const local = timeoutMs === undefined ? undefined : timeoutMs + 15_000;
-      const result = await runCommand(client([], command), { input: input ?? '', nothrow: true, ...(local ? { timeoutMs: local } : {}) });
-      if (result.exitCode === 255) {
-        const failure = sshFailure(target, result.stderr);
-        if (failure) throw failure;
-      }
-      return result;
-    },
 
     session(command, { detached = false } = {}) {
       const [ssh, ...args] = client([], command);

@@ -7,6 +7,7 @@ import { runCommand } from '../run';
 import { streamLines } from '../stream';
 import { remoteCommand, remoteStdin } from './remote-command';
 import { openSsh, type SshConnection } from './ssh-connection';
+import { remoteShell } from './remote-shell';
 import type { SshTarget } from './ssh-failure';
 import { remoteFiles } from './ssh-files';
 import { sshLock } from './ssh-lock';
@@ -42,11 +43,12 @@ const STOP_GRACE_MS = 5_000;
  */
 export async function sshHost(target: SshTarget, name = target.destination): Promise<Host & { readonly ssh: SshConnection }> {
   const ssh = await openSsh(target);
+  const shell = remoteShell(ssh);
 
   async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run: empty argv');
     const spec = { argv, ...options };
-    const result = await ssh.exec(remoteCommand(spec), { input: remoteStdin(spec, options.input), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    const result = await shell.exec(remoteCommand(spec), remoteStdin(spec, options.input), options.timeoutMs);
     if (!result.ok && !options.nothrow) throw new CommandError(argv, result.exitCode, result.stderr);
     return result;
   }
@@ -88,6 +90,9 @@ export async function sshHost(target: SshTarget, name = target.destination): Pro
       const tar = ['tar', '-x', '-f', '-', '-C', dir];
       await pipeCommands(producer, ssh.session(remoteCommand({ argv: tar })), tar);
     },
-    close: ssh.close,
+    close() {
+      shell.close();
+      ssh.close();
+    },
   };
 }

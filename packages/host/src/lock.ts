@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, ftruncateSync, fsyncSync, openSync, re
 import { userInfo } from 'node:os';
 import { LockedError } from './errors';
 import { fileError } from './local-files';
+import { sleep } from './sleep';
 
 export interface LockRequest {
   /** The command line as the user typed it, for the message another deploy gets. */
@@ -55,6 +56,19 @@ function readHolder(fd: number): LockHolder | undefined {
   return parseHolder(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8'));
 }
 
+/**
+ * The holder, read again for a moment when the file is still empty: a command that has just taken
+ * the lock writes its line a few milliseconds later, and the refusal should name it.
+ */
+async function holderOf(fd: number): Promise<LockHolder | undefined> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const holder = readHolder(fd);
+    if (holder) return holder;
+    await sleep(20);
+  }
+  return undefined;
+}
+
 /** The holder's line from the lock file, or undefined when it is empty or torn. */
 export function parseHolder(text: string): LockHolder | undefined {
   try {
@@ -86,7 +100,7 @@ export async function acquireLock(path: string, request: LockRequest, options: L
     throw fileError('open the lock', path, error);
   }
   try {
-    if (!(await flockFd(fd, options.waitMs))) throw new LockedError(describeHolder(path, readHolder(fd), options.waitMs));
+    if (!(await flockFd(fd, options.waitMs))) throw new LockedError(describeHolder(path, await holderOf(fd), options.waitMs));
     const holder: LockHolder = { ...request, pid: process.pid, user: userInfo().username, startedAt: new Date().toISOString() };
     // Written in place, never renamed over: the lock lives on this inode.
     ftruncateSync(fd, 0);

@@ -18,6 +18,8 @@ export type Action =
   /** `links`: the canary buckets' symlinks in socket mode (created or repaired; [] with ports). */
   | { kind: 'write-files'; files: RenderedFile[]; links: LinkSpec[] }
   | { kind: 'start-color'; color: Color }
+  /** nginx was found not running: tested, then started, before any link moves. */
+  | { kind: 'start-nginx' }
   | { kind: 'health-gate'; color: Color; stopOnFailure: boolean }
   /**
    * Renames live.sock to `live`'s socket and idle.sock to `idle`'s. idle.sock is every bucket's

@@ -18,6 +18,8 @@ export interface Facts {
   running: Record<Color, boolean>;
   /** Release directories present on the server, oldest first. */
   releases: string[];
+  /** nginx (the private one, or the system's) has a master process running. */
+  nginxRunning: boolean;
   /** This server runs the worker module (its role, and the module enabled). */
   runsWorker: boolean;
 }

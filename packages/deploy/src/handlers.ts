@@ -166,6 +166,10 @@ const handlers: Handlers = {
     await ctx.processes.start(color);
   },
 
+  async 'start-nginx'(ctx) {
+    await ctx.nginx.ensureRunning();
+  },
+
   async 'health-gate'(ctx, { color, stopOnFailure }) {
     const { timeoutMs, intervalMs } = ctx.config.health;
     const target = colorEndpoint(ctx.config, ctx.layout, color);

@@ -32,6 +32,7 @@ export async function observe(rt: Runtime, now: Date): Promise<Facts> {
     releaseOf,
     running,
     releases,
+    nginxRunning: await rt.nginx.isRunning(),
     runsWorker: rt.roles.includes('worker') && rt.config.modules.includes('worker') && rt.config.start.worker !== undefined,
   };
 }

@@ -26,6 +26,9 @@ export function writeFilesStep(config: Config, live: LiveState, releases: Partia
   };
 }
 
+/** A command that moves traffic with nginx down would confirm nothing: it starts nginx first. */
+export const startNginxSteps = (facts: Facts): Step[] => (facts.nginxRunning ? [] : [{ name: 'Start nginx (it was not running)', action: { kind: 'start-nginx' } }]);
+
 export const pointIdleStep = (color: Color, why: string): Step => ({ name: `Point idle.sock at ${color} (${why})`, action: { kind: 'point-idle', color } });
 
 /**

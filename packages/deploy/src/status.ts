@@ -21,6 +21,8 @@ export interface Status {
   environment: string;
   /** "local", or the SSH destination read. */
   host: string;
+  /** Whether nginx runs: with it down nothing is served, however healthy the colours are. */
+  nginx: 'running' | 'down';
   url: string;
   live: Color | null;
   /** The colour behind idle.sock: where a failed request is retried, and the staging route. */
@@ -84,6 +86,7 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
     app: config.app,
     environment: config.environment,
     host: rt.host.name,
+    nginx: facts.nginxRunning ? 'running' : 'down',
     url: publicUrl(config),
     live: facts.live,
     backup: facts.idle,
@@ -104,6 +107,7 @@ export function formatStatus(status: Status): string[] {
     `live: ${status.live ?? 'nothing deployed'}${status.canary ? `, canary ${status.canary.percent}% to ${status.canary.color}` : ''}${status.backup ? `; retries and staging: ${status.backup}` : ''}`,
     `switch: ${status.switchMode}`,
   ];
+  if (status.nginx === 'down') lines.push('nginx: DOWN — nothing is served; deploy, switch and rollback start it');
   for (const c of status.colors)
     lines.push(
       `  ${c.color.padEnd(6)} ${(c.releaseId ?? '-').padEnd(26)} ${(c.sha?.slice(0, 7) ?? '-').padEnd(8)} ${c.health}${c.uptimeSeconds !== null ? `, up ${duration(c.uptimeSeconds)}` : ''}${c.live ? '  ← live' : ''}`,

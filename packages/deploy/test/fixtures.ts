@@ -43,11 +43,12 @@ export function factsAfterTwoDeploys(overrides: Partial<Facts> = {}): Facts {
     releaseOf: { blue: R2, green: R1 },
     running: { blue: true, green: false },
     releases: [R1, R2],
+    nginxRunning: true,
     runsWorker: false,
     ...overrides,
   };
 }
 
 export function factsFresh(): Facts {
-  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, idle: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [], runsWorker: false };
+  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, idle: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [], nginxRunning: true, runsWorker: false };
 }

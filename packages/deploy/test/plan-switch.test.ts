@@ -25,6 +25,13 @@ describe('planSwitch', () => {
     expect(kinds(planSwitch(config, bothRunning(), { deployId: 'd' }))).not.toContain('restart-worker');
   });
 
+  it('starts nginx first when it is down, for a switch and a rollback alike', () => {
+    const down = { ...bothRunning(), nginxRunning: false };
+    expect(kinds(planSwitch(testConfig(), down, { deployId: 'd' }))[0]).toBe('start-nginx');
+    expect(kinds(planRollback(testConfig(), down, 'd'))[0]).toBe('start-nginx');
+    expect(kinds(planSwitch(testConfig(), bothRunning(), { deployId: 'd' }))).not.toContain('start-nginx');
+  });
+
   it('refuses when the other colour is not running', () => {
     expect(() => planSwitch(testConfig(), factsAfterTwoDeploys(), { deployId: 'd' })).toThrow('green is not running');
   });

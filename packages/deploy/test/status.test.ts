@@ -5,6 +5,7 @@ const status = (host: string, live: 'blue' | 'green' | null, release: string): S
   app: 'shop',
   environment: 'production',
   host,
+  nginx: 'running',
   url: 'https://shop.example.com',
   live,
   backup: live,

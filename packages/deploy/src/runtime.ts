@@ -80,17 +80,6 @@ export async function openRuntime(spec: ServerSpec): Promise<Runtime> {
   }
 }
 
-/** Runs `use` with the first server's host alone (no drivers started), and closes it afterwards. */
-export async function withRuntimeHost<T>(config: Config, options: ConnectOptions, use: (host: Host, layout: ServerLayout) => Promise<T>): Promise<T> {
-  const [spec] = serversOf(config, options);
-  const host = await connect(spec!);
-  try {
-    return await use(host, serverLayout(spec!.config));
-  } finally {
-    host.close();
-  }
-}
-
 /** Runs `use` on every server's host at once (no drivers started); closes them all afterwards. */
 export async function withEachHost(config: Config, options: ConnectOptions, use: (host: Host, layout: ServerLayout, spec: ServerSpec) => Promise<void>): Promise<void> {
   const specs = serversOf(config, options);

@@ -1,7 +1,8 @@
 import type { Config } from '@switchyard/config';
 import { DeployFailed } from '../errors';
 import type { Reporter } from '../reporter';
-import { type ConnectOptions, withRuntimeHost } from '../runtime';
+import { onHost } from '../reporter';
+import { type ConnectOptions, withEachHost } from '../runtime';
 import { applyInitChange } from './apply-init';
 import { planServerInit } from './plan-init';
 import { observeServer } from './server-facts';
@@ -19,8 +20,10 @@ const MARK = { ok: '✓', change: '+', 'needs-root': '!' } as const;
  * is not (or, without root, prints the root commands that would), and a second run changes nothing.
  */
 export async function serverInitCommand(options: ServerInitOptions): Promise<void> {
-  const { config, out } = options;
-  await withRuntimeHost(config, options, async (host, layout) => {
+  // Every server of the environment, each with its own deploy root and its own lines.
+  await withEachHost(options.config, options, async (host, layout, server) => {
+    const config = server.config;
+    const out = host.name === 'local' ? options.out : onHost(options.out, host.name);
     const facts = await observeServer(host, config, layout);
     const items = planServerInit(config, layout, facts);
     out.emit({ type: 'start', command: 'server:init', environment: config.environment, detail: `as ${facts.login}${options.dryRun ? ' (dry run)' : ''}` });
@@ -37,7 +40,7 @@ export async function serverInitCommand(options: ServerInitOptions): Promise<voi
     const pending = items.filter((item) => item.state === 'change').length;
     if (blocked.length > 0)
       throw new DeployFailed(
-        `${blocked.map((item) => item.name).join(', ')} need${blocked.length === 1 ? 's' : ''} root: run the commands above as root, or run server:init again with --ssh-user root`,
+        `${host.name === 'local' ? '' : `${host.name}: `}${blocked.map((item) => item.name).join(', ')} need${blocked.length === 1 ? 's' : ''} root: run the commands above as root, or run server:init again with --ssh-user root`,
       );
     out.emit({
       type: 'note',

@@ -239,7 +239,8 @@ function printTimings({ switching, rollback, deploys }: Timings) {
       row('finish → exit', (d) => d.afterMs),
       row('total (wall)', (d) => d.wallMs),
       row('app start + first healthy answer (Start + Health gate)', (d) => d.appMs),
-      row('overhead = total − app start + health', (d) => d.overheadMs),
+      row('watch window after the switch (health.watchMs)', (d) => d.watchMs),
+      row('overhead = total − app start + health − watch window', (d) => d.overheadMs),
     ],
   );
 }

@@ -1,7 +1,7 @@
-import { readlinkSync } from 'node:fs';
+import { readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployProject, get } from './support/deploy-project';
+import { deployProject, get, requestLoop } from './support/deploy-project';
 
 /*
  * run/idle.sock is every request's backup (and the staging route): a request that fails on the
@@ -32,5 +32,36 @@ describe('the backup link', () => {
     expect(output).toContain('green failed its health gate');
     expect(idleLink()).toBe('blue.sock');
     expect(await project.liveColor()).toBe('blue');
+  });
+
+  it('a lost live.sock: status names the colour nginx serves through the backup; the next deploy repairs the link and never restarts that colour', async ({ onTestFinished }) => {
+    const project = await deployProject(19165, { keepOldWarm: true });
+    onTestFinished(() => project.cleanup());
+    const link = (name: string) => readlinkSync(join(project.appRoot, 'run', name));
+    expect((await project.deploy(await project.release('1.0.0'))).code).toBe(0);
+    expect((await project.deploy(await project.release('2.0.0'))).code).toBe(0);
+    // green live, blue kept warm as the backup. Someone deletes the live link: nginx serves blue.
+    expect([link('live.sock'), link('idle.sock')]).toEqual(['green.sock', 'blue.sock']);
+    rmSync(join(project.appRoot, 'run/live.sock'));
+    const served = await project.get('/');
+    expect([served.status, served.headers['x-app-color']]).toEqual([200, 'blue']);
+
+    const status = await project.run('status.ts', ['--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ live: 'blue', liveLink: null, backup: 'blue' });
+    expect((await project.run('status.ts')).stdout).toContain('! run/live.sock is missing: nginx serves blue through the backup link');
+
+    const blue = project.colorPid('blue');
+    const loop = requestLoop(project.port);
+    const deploy = await project.deploy(await project.release('3.0.0'));
+    const traffic = await loop.stop();
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect(deploy.stdout).toContain('▸ Repair run/live.sock (it was missing; nginx serves blue through the backup)');
+    expect(deploy.stdout).toContain('▸ Start green');
+    // blue served throughout and still runs, the same process; 3.0.0 is live on green.
+    expect(project.colorPid('blue')).toBe(blue);
+    expect(traffic.failures).toEqual([]);
+    expect([link('live.sock'), link('idle.sock')]).toEqual(['green.sock', 'blue.sock']);
+    const page = await project.get('/');
+    expect([page.headers['x-app-color'], page.headers['x-app-version']]).toEqual(['green', '3.0.0']);
   });
 });

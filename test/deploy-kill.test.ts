@@ -1,4 +1,5 @@
 import { readFileSync, readlinkSync } from 'node:fs';
+import { connect } from 'node:net';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appProcesses, deployProject, type DeployProject, requestLoop } from './support/deploy-project';
@@ -128,30 +129,39 @@ describe.concurrent('deploy killed with SIGKILL at each step', { timeout: 170_00
     expect(killedAt.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('half-way through the long steps (mid-copy, mid-start, mid-gate, after the old colour got SIGTERM)', async ({ onTestFinished }) => {
+  it('half-way through the long steps (mid-copy, mid-start, mid-gate, mid-watch, after the old colour got SIGTERM)', async ({ onTestFinished }) => {
     const project = await deployProject(19122);
     onTestFinished(() => project.cleanup());
     const first = await project.deploy(await project.release('1.0.0'));
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const loop = requestLoop(project.port);
     const timeline: string[] = [];
-    const cases: [RegExp, number][] = [
+    const cases: [RegExp, number, { holdOld: boolean }?][] = [
       [/▸ Ship release/, 30],
       [/▸ Start (blue|green)/, 60],
       [/▸ Health gate/, 80],
-      // The drain sends SIGTERM after a 200 ms grace: 500 ms in, the old colour is draining.
-      [/▸ Drain and stop/, 500],
+      // Traffic on the new colour, the old one up as its backup.
+      [/▸ Watch/, 300],
+      // A client holds a connection to the old colour: the drain waits for it until nginx.drainMs
+      // (1.5 s), then sends SIGTERM, and the app keeps it for its drain grace (1.5 s): 2 s in, the
+      // old colour is draining.
+      [/▸ Drain and stop/, 2000, { holdOld: true }],
     ];
     try {
       let n = 0;
-      for (const [pattern, delayMs] of cases) {
+      for (const [pattern, delayMs, options] of cases) {
         n++;
+        const held = options?.holdOld ? connect(join(project.appRoot, 'run', `${await project.liveColor()}.sock`)) : undefined;
+        held?.on('error', () => {});
         const victim = project.spawnDeploy(await project.release(`3.${n}.0`));
         await victim.waitFor(pattern);
         await new Promise((resolve) => setTimeout(resolve, delayMs));
+        held?.destroy();
         expect(victim.child.exitCode, victim.output).toBeNull();
         victim.child.kill('SIGKILL');
         const killed = await victim.exited;
+        // Killed once the old colour had its SIGTERM, as meant.
+        if (options?.holdOld) expect(killed.output).toMatch(/still had 1 connection\(s\) after 1\.\d+ s \(nginx\.drainMs\); stopping it anyway/);
         timeline.push(`${new Date().toISOString()} killed ${delayMs} ms into ${String(pattern)}; next deploy starts`);
         const next = await project.deploy(await project.release(`3.${n}.1`));
         const context = `deploy after SIGKILL ${delayMs} ms into ${String(pattern)}:\n${killed.output}\n---\n${next.stdout}${next.stderr}`;

@@ -94,6 +94,9 @@ export interface DeployTiming {
   steps: Record<string, number>;
   /** Start step + health gate: from starting the colour to its first healthy answer. */
   appMs: number;
+  /** The watch window after the switch (health.watchMs): a wait the config asks for, not overhead. */
+  watchMs: number;
+  /** Wall time less the app's start + health and the watch window. */
   overheadMs: number;
 }
 
@@ -128,15 +131,17 @@ export async function deployTimes(project: BenchProject, run: Cli, runs: number)
 function timing(result: TimedChild): DeployTiming {
   const steps: Record<string, number> = {};
   let appMs = 0;
+  let watchMs = 0;
   for (const event of jsonLines(result.output)) {
     if (event.type !== 'step-end' || typeof event.step !== 'string' || typeof event.durationMs !== 'number') continue;
     const kind = stepKind(event.step);
     steps[kind] = (steps[kind] ?? 0) + event.durationMs;
     if (/^(Start|Health gate) X$/.test(kind)) appMs += event.durationMs;
+    if (kind.startsWith('Watch X')) watchMs += event.durationMs;
   }
   const beforeMs = eventTime(result, 'start') ?? Number.NaN;
   const afterMs = result.ms - (eventTime(result, 'finish') ?? Number.NaN);
-  return { wallMs: result.ms, beforeMs, afterMs, appMs, overheadMs: result.ms - appMs, steps };
+  return { wallMs: result.ms, beforeMs, afterMs, appMs, watchMs, overheadMs: result.ms - appMs - watchMs, steps };
 }
 
 export const medianOf = (times: CommandTimes) => ({ wall: median(times.wallMs), command: median(times.commandMs) });

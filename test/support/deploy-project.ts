@@ -291,7 +291,9 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
     server: { type: 'local', root: serverRoot },
     source: { type: 'path', path: join(dir, 'src', '1.0.0') },
     nginx: { listen: { address: '127.0.0.1', port }, drainMs: 1500, upstreamKeepaliveMs: 500 },
-    health: { timeoutMs: 5000, intervalMs: 100, requestTimeoutMs: 1000 },
+    // watchMs: a second, not the default 5, so that the suite's many deploys stay quick; the
+    // window itself is tested at its own length in watch-window.test.ts.
+    health: { timeoutMs: 5000, intervalMs: 100, requestTimeoutMs: 1000, watchMs: 1000 },
     systemd: { stopTimeoutSec: 5 },
     supervisor: 'plain',
     assets: { type: 'local', directory: join(dir, 'assets') },

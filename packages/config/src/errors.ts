@@ -4,7 +4,7 @@ import { type Problem, formatProblem } from './problems';
 export class SwitchyardError extends Error {
   constructor(
     message: string,
-    readonly exitCode: 1 | 2 | 3,
+    readonly exitCode: 1 | 2 | 3 | 130 | 143,
   ) {
     super(message);
     this.name = new.target.name;

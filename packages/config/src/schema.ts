@@ -201,6 +201,11 @@ const health = z
     intervalMs: milliseconds.default(250).describe('Pause between attempts'),
     timeoutMs: milliseconds.default(30_000).describe('How long the colour has to pass every check'),
     requestTimeoutMs: milliseconds.default(2_000).describe('Timeout of one attempt'),
+    watchMs: milliseconds
+      .default(5_000)
+      .describe(
+        'After a deploy or rollback switches to the colour it started: how long that colour is watched while the old one stays up; traffic goes back if it fails or restarts (0: not watched)',
+      ),
     checks: z
       .array(
         z.strictObject({

@@ -32,6 +32,11 @@ export type Action =
   | { kind: 'point-buckets'; live: LiveState; links: LinkSpec[] }
   /** `undo` puts traffic back where it was if nginx does not confirm. */
   | { kind: 'confirm'; expected: string; undo: Action[] }
+  /**
+   * After the switch, with `previous` still up as the backup: watches `color`'s process and health
+   * for `ms`; on a failure or a restart, runs `undo` (traffic back to `previous`) and stops `color`.
+   */
+  | { kind: 'watch'; color: Color; previous: Color; ms: number; undo: Action[] }
   /** Waits until nginx holds no connection to the colour (at most maxWaitMs), then stops it. */
   | { kind: 'drain'; color: Color; maxWaitMs: number }
   /** The worker unit, rendered for the new live colour's release, installed and restarted. */

@@ -3,16 +3,24 @@ import { diffText } from '@switchyard/templates';
 import type { Step } from './actions';
 import type { StepContext } from './context';
 import { runAction } from './handlers';
+import { interruptedAt } from './interrupt';
 
 /** Runs the steps in order, one line as each starts and its duration as it ends; stops at the first failure. */
 export async function executeSteps(ctx: StepContext, steps: readonly Step[], done: AuditStep[]): Promise<void> {
+  let previous: string | undefined;
   for (const step of steps) {
+    if (ctx.interrupted.aborted) throw interruptedAt(ctx.interrupted, `after "${previous ?? 'the start'}", before "${step.name}"`);
+    previous = step.name;
     ctx.out.emit({ type: 'step-start', step: step.name });
     const started = performance.now();
     let outcome: 'ok' | 'failed' = 'failed';
     try {
       await runAction(ctx, step.action);
       outcome = 'ok';
+    } catch (error) {
+      // A child process the same Ctrl-C ended, or a wait cut short: the signal is the cause.
+      if (ctx.interrupted.aborted) throw interruptedAt(ctx.interrupted, `during "${step.name}"`);
+      throw error;
     } finally {
       const durationMs = Math.round(performance.now() - started);
       done.push({ name: step.name, durationMs, outcome });

@@ -9,8 +9,14 @@ export interface Facts {
   /** ISO time of this command, used for records. */
   now: string;
   state: DeployState;
-  /** The colour taking traffic, as nginx sees it (live.sock's target), or null. */
+  /**
+   * The colour taking traffic, as nginx sees it: live.sock's target when that colour runs; else
+   * the backup's (idle.sock), which nginx falls back to when the live link is lost or leads to a
+   * dead process. null when neither is running.
+   */
   live: Color | null;
+  /** What live.sock itself names (null: missing, or not a colour's socket). */
+  liveLink: Color | null;
   /** The colour behind idle.sock (every bucket's backup, the staging route), or null. */
   idle: Color | null;
   /** The release each colour's link points at. */

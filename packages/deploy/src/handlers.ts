@@ -176,14 +176,58 @@ const handlers: Handlers = {
     let failure: string | undefined = 'not checked yet';
     let exited = false;
     const decided = async () => {
+      if (ctx.interrupted.aborted) return true;
       failure = await failingCheck(ctx.config, ctx.host, target);
       exited = failure !== undefined && !(await ctx.processes.isActive(color));
       return failure === undefined || exited;
     };
-    if (!(await waitFor(decided, { timeoutMs, intervalMs }))) return failWithLogs(ctx, color, stopOnFailure, `${failure} after ${timeoutMs} ms`);
+    const passedOrFailed = await waitFor(decided, { timeoutMs, intervalMs });
+    if (ctx.interrupted.aborted) {
+      // Not gated, so never to be a backup or take traffic: stopped as a failed gate would be.
+      if (stopOnFailure) await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+      throw new DeployFailed(`the health gate of ${color} was cut short`);
+    }
+    if (!passedOrFailed) return failWithLogs(ctx, color, stopOnFailure, `${failure} after ${timeoutMs} ms`);
     if (exited) return failWithLogs(ctx, color, stopOnFailure, `the process exited (${failure})`);
     const unreachable = await whyNginxCannotReach(ctx, color);
     if (unreachable) return failWithLogs(ctx, color, stopOnFailure, `it answers, but ${unreachable}`);
+    const run = await ctx.processes.run(color);
+    if (run) ctx.gated[color] = run;
+  },
+
+  async watch(ctx, { color, previous, ms, undo }) {
+    const gated = ctx.gated[color] ?? (await ctx.processes.run(color));
+    const target = colorEndpoint(ctx.config, ctx.layout, color);
+    const started = performance.now();
+    let failedInARow = 0;
+    let reason: string | undefined;
+    const failed = async () => {
+      // Stopped before the new colour proved itself: back to the one that had.
+      if (ctx.interrupted.aborted) reason = 'the command was interrupted';
+      if (reason) return true;
+      const run = await ctx.processes.run(color);
+      if (!run) reason = 'its process exited';
+      else if (gated && (run.pid !== gated.pid || run.restarts > gated.restarts))
+        reason = `its process restarted (pid ${gated.pid}, now ${run.pid}, ${run.restarts} restart(s))`;
+      else {
+        const failure = await failingCheck(ctx.config, ctx.host, target);
+        // One slow answer on a busy machine is not a failing release; two in a row are.
+        failedInARow = failure === undefined ? 0 : failedInARow + 1;
+        if (failedInARow >= 2) reason = failure;
+      }
+      return reason !== undefined;
+    };
+    if (!(await waitFor(failed, { timeoutMs: ms, intervalMs: ctx.config.health.intervalMs }))) {
+      ctx.out.emit({ type: 'note', message: `${color} stayed up and healthy for ${(ms / 1000).toFixed(1)} s after the switch` });
+      return;
+    }
+    const after = ((performance.now() - started) / 1000).toFixed(1);
+    if (!ctx.interrupted.aborted) ctx.out.emit({ type: 'logs', source: `${color}'s log`, lines: await instanceLog(ctx, color) });
+    for (const action of undo) await runAction(ctx, action);
+    await ctx.processes.stop(color, { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
+    throw new DeployFailed(
+      `${color} failed ${after} s after the switch, within its watch window (health.watchMs): ${reason}. Traffic went back to ${previous}, which had kept running; ${color} was stopped`,
+    );
   },
 
   async 'switch-socket'(ctx, { live, idle }) {

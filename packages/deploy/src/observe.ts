@@ -13,6 +13,17 @@ async function colorBehind(rt: Runtime, link: string): Promise<Color | null> {
   return COLORS.find((c) => c === color) ?? null;
 }
 
+/**
+ * Where nginx sends traffic: the live link's colour, or — when that link is lost or its colour is
+ * not running — the backup's, which nginx then uses for every request. A deploy must never pick
+ * that colour to restart.
+ */
+export function servingColor(liveLink: Color | null, idle: Color | null, running: Facts['running']): Color | null {
+  if (liveLink && running[liveLink]) return liveLink;
+  if (idle && running[idle]) return idle;
+  return liveLink;
+}
+
 /** Reads what is true on the server now; changes nothing. */
 export async function observe(rt: Runtime, now: Date): Promise<Facts> {
   const state = await readState(rt.host, rt.layout.stateFile);
@@ -24,11 +35,14 @@ export async function observe(rt: Runtime, now: Date): Promise<Facts> {
     running[color] = await rt.processes.isActive(color);
   }
   const releases = (await rt.host.listDir(rt.layout.releasesDir)).filter((id) => RELEASE_ID.test(id)).sort();
+  const liveLink = await colorBehind(rt, rt.layout.liveSocket);
+  const idle = await colorBehind(rt, rt.layout.idleSocket);
   return {
     now: now.toISOString(),
     state,
-    live: await colorBehind(rt, rt.layout.liveSocket),
-    idle: await colorBehind(rt, rt.layout.idleSocket),
+    live: servingColor(liveLink, idle, running),
+    liveLink,
+    idle,
     releaseOf,
     running,
     releases,

@@ -29,6 +29,22 @@ export function writeFilesStep(config: Config, live: LiveState, releases: Partia
 /** A command that moves traffic with nginx down would confirm nothing: it starts nginx first. */
 export const startNginxSteps = (facts: Facts): Step[] => (facts.nginxRunning ? [] : [{ name: 'Start nginx (it was not running)', action: { kind: 'start-nginx' } }]);
 
+/**
+ * live.sock lost, or naming a colour that is not running, while nginx serves the backup's colour:
+ * the link is made to name what really serves, before anything else changes, so that no later
+ * step takes that colour for an idle one.
+ */
+export function repairLiveLinkSteps(facts: Facts): Step[] {
+  if (!facts.live || facts.liveLink === facts.live) return [];
+  const was = facts.liveLink ? `named ${facts.liveLink}, which is not running` : 'was missing';
+  return [
+    {
+      name: `Repair run/live.sock (it ${was}; nginx serves ${facts.live} through the backup)`,
+      action: { kind: 'switch-socket', live: facts.live, idle: facts.idle ?? facts.live },
+    },
+  ];
+}
+
 export const pointIdleStep = (color: Color, why: string): Step => ({ name: `Point idle.sock at ${color} (${why})`, action: { kind: 'point-idle', color } });
 
 /**
@@ -70,20 +86,31 @@ function moveSteps(config: Config, facts: Facts, state: DeployState, target: Liv
   return steps;
 }
 
-/** The actions that put every link back as observed before and restore the recorded state. */
-function undoMove(config: Config, facts: Facts, before: DeployState): Action[] {
+/** The actions that put traffic back as observed before (idle.sock naming `idle`) and restore the recorded state. */
+function undoMove(config: Config, facts: Facts, before: DeployState, idle: Color | null = facts.idle): Action[] {
   if (!facts.live) return [];
   const previous: LiveState = { live: facts.live, ...(before.canary ? { canary: before.canary } : {}) };
   return [
-    { kind: 'switch-socket', live: facts.live, idle: facts.idle ?? facts.live },
+    { kind: 'switch-socket', live: facts.live, idle: idle ?? facts.live },
     { kind: 'point-buckets', live: previous, links: bucketLinksFor(config, previous) },
     { kind: 'record-state', state: before },
   ];
 }
 
 /**
+ * The colour a switch to `target` keeps up as the backup while the colour it moves to is watched:
+ * the live one, when this command started the new colour (`startsTarget`) and the live one runs.
+ */
+function watchedFrom(config: Config, facts: Facts, target: LiveState, startsTarget: boolean): Color | null {
+  const live = facts.live;
+  return startsTarget && !target.canary && config.health.watchMs > 0 && live && live !== target.live && facts.running[live] ? live : null;
+}
+
+/**
  * Moves traffic by renaming links — live.sock and idle.sock for a switch, the bucket links for a
  * canary — records it, and confirms it through nginx (putting everything back if nginx does not).
+ * A colour this command started (`startsTarget`) is then watched with the old one as its backup:
+ * a release that passes its gate and dies seconds later sends traffic back, not the site down.
  */
 export function switchSteps(
   config: Config,
@@ -92,10 +119,12 @@ export function switchSteps(
   target: LiveState,
   idleAfter: Color,
   deployId: string,
+  startsTarget = false,
 ): { steps: Step[]; state: DeployState } {
   const to = target.canary?.color ?? target.live;
   const releaseId = facts.releaseOf[to] ?? state.colors[to]?.releaseId ?? 'unknown';
-  const steps = moveSteps(config, facts, state, target, idleAfter);
+  const watched = watchedFrom(config, facts, target, startsTarget);
+  const steps = moveSteps(config, facts, state, target, watched ?? idleAfter);
   const next = switched(state, {
     at: facts.now,
     deployId,
@@ -106,6 +135,15 @@ export function switchSteps(
   });
   steps.push({ name: 'Record state', action: { kind: 'record-state', state: next } });
   steps.push({ name: 'Confirm through nginx', action: { kind: 'confirm', expected: renderLiveColor(target), undo: undoMove(config, facts, state) } });
+  if (watched) {
+    const ms = config.health.watchMs;
+    steps.push({
+      name: `Watch ${to} for ${ms / 1000} s (${watched} stays up as its backup)`,
+      // What this command recorded goes too: a release that failed its watch is no rollback target.
+      action: { kind: 'watch', color: to, previous: watched, ms, undo: undoMove(config, facts, colorStopped(facts.state, to), watched) },
+    });
+    if (idleAfter !== watched) steps.push(pointIdleStep(idleAfter, `${watched} is about to stop`));
+  }
   // The worker follows the live release: started at the first deploy, moved at each switch.
   const worker = facts.runsWorker && target.live !== facts.live ? renderWorkerUnit(config, target.live) : undefined;
   if (worker !== undefined)

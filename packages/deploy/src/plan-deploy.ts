@@ -3,7 +3,7 @@ import { type Color, otherColor } from '@switchyard/templates';
 import type { ShipSource, Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, pointIdleStep, replaceColorSteps, releasesOf, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, pointIdleStep, releasesOf, repairLiveLinkSteps, replaceColorSteps, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning, colorStopped, releasesPruned, withRelease } from './state-changes';
 
 export interface DeployInput {
@@ -52,6 +52,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
   const shared = config.shared;
   const steps: Step[] = [
     { name: 'Check the deploy root', action: { kind: 'preflight' } },
+    ...repairLiveLinkSteps(facts),
     { name: `Ship release ${input.releaseId}`, action: { kind: 'ship-release', releaseId: input.releaseId, source: input.source, basis: facts.releases.at(-1) ?? null } },
     ...(shared.dirs.length + shared.files.length > 0
       ? [{ name: 'Link shared paths', action: { kind: 'link-shared', releaseId: input.releaseId, dirs: shared.dirs, files: shared.files } } as const]
@@ -83,6 +84,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
     { live: target },
     oldStaysUp ? live : target,
     input.deployId,
+    true,
   );
   steps.push(...switching.steps);
   state = switching.state;

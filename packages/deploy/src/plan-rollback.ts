@@ -3,7 +3,7 @@ import { otherColor } from '@switchyard/templates';
 import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, releasesOf, replaceColorSteps, startNginxSteps, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, releasesOf, repairLiveLinkSteps, replaceColorSteps, startNginxSteps, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning } from './state-changes';
 
 /**
@@ -31,7 +31,7 @@ export function planRollback(config: Config, facts: Facts, deployId: string): St
   const idle = otherColor(live);
   const warm = facts.running[idle] && facts.releaseOf[idle] === release;
 
-  const steps: Step[] = startNginxSteps(facts);
+  const steps: Step[] = [...startNginxSteps(facts), ...repairLiveLinkSteps(facts)];
   let state = facts.state;
   if (!warm) {
     const sha = facts.state.releases.find((r) => r.id === release)?.sha ?? '0000';
@@ -50,6 +50,7 @@ export function planRollback(config: Config, facts: Facts, deployId: string): St
     { live: idle },
     config.keepOldWarm ? live : idle,
     deployId,
+    !warm,
   );
   steps.push(...switching.steps);
   steps.push(...drainSteps(config, switching.state, live).steps);

@@ -3,7 +3,7 @@ import { type Color, type LiveState, otherColor } from '@switchyard/templates';
 import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { startNginxSteps, switchSteps } from './plan-common';
+import { repairLiveLinkSteps, startNginxSteps, switchSteps } from './plan-common';
 
 export interface SwitchInput {
   deployId: string;
@@ -23,7 +23,7 @@ export function planSwitch(config: Config, facts: Facts, input: SwitchInput): St
 
   if (weight === 0) {
     if (!canary) throw new DeployFailed('no canary is in progress; --weight 0 cancels one');
-    return [...startNginxSteps(facts), ...switchSteps(config, facts, facts.state, { live }, facts.idle ?? live, input.deployId).steps];
+    return [...startNginxSteps(facts), ...repairLiveLinkSteps(facts), ...switchSteps(config, facts, facts.state, { live }, facts.idle ?? live, input.deployId).steps];
   }
   const to = input.to ?? canary?.color ?? otherColor(live);
   if (weight < 100 && to === live) throw new DeployFailed(`${to} is already live; a canary sends a share of traffic to the colour that is not`);
@@ -33,5 +33,5 @@ export function planSwitch(config: Config, facts: Facts, input: SwitchInput): St
   const target: LiveState = weight === 100 ? { live: to } : { live, canary: { color: to, percent: weight } };
   const gate: Step = { name: `Health gate ${to}`, action: { kind: 'health-gate', color: to, stopOnFailure: false } };
   // Both colours keep running: the one traffic leaves stays the other's backup.
-  return [...startNginxSteps(facts), gate, ...switchSteps(config, facts, facts.state, target, live, input.deployId).steps];
+  return [...startNginxSteps(facts), ...repairLiveLinkSteps(facts), gate, ...switchSteps(config, facts, facts.state, target, live, input.deployId).steps];
 }

@@ -5,10 +5,12 @@ export type DeployEvent =
   | { type: 'step-start'; step: string }
   | { type: 'step-end'; step: string; durationMs: number; outcome: 'ok' | 'failed' }
   | { type: 'note'; message: string }
+  /** Something went wrong that does not change the outcome (an audit line that could not be written). */
+  | { type: 'warning'; message: string }
   | { type: 'diff'; path: string; diff: string }
   | { type: 'logs'; source: string; lines: string[] }
   | { type: 'status'; status: unknown }
-  | { type: 'finish'; outcome: 'ok' | 'failed' | 'dry-run'; durationMs: number; error?: string };
+  | { type: 'finish'; outcome: 'ok' | 'failed' | 'interrupted' | 'dry-run'; durationMs: number; error?: string };
 
 /** An event and, for a remote server, the host it happened on. */
 export type HostEvent = DeployEvent & { host?: string };
@@ -36,6 +38,8 @@ function textLines(event: DeployEvent): string[] {
       return [`    ${event.outcome === 'ok' ? '✓' : '✗'} ${seconds(event.durationMs)}`];
     case 'note':
       return [`    ${event.message}`];
+    case 'warning':
+      return [`  ! ${event.message}`];
     case 'diff':
       return [event.diff.trimEnd()];
     case 'logs':
@@ -44,6 +48,7 @@ function textLines(event: DeployEvent): string[] {
       return [];
     case 'finish':
       if (event.outcome === 'dry-run') return ['Dry run: nothing was changed.'];
+      if (event.outcome === 'interrupted') return [`Interrupted after ${seconds(event.durationMs)}`];
       return [event.outcome === 'ok' ? `Finished in ${seconds(event.durationMs)}` : `Failed after ${seconds(event.durationMs)}`];
   }
 }

@@ -2,12 +2,13 @@ import { userInfo } from 'node:os';
 import { appendAudit, type AuditEntry, type AuditStep, checkDeployRoot, type HeldLock, LockedError } from '@switchyard/host';
 import type { Color } from '@switchyard/templates';
 import type { Step } from './actions';
-import type { StepContext } from './context';
+import { type StepContext, stepContext } from './context';
 import { DeployFailed } from './errors';
 import { executeSteps, showPlan } from './execute';
 import type { Facts } from './facts';
 import { runAction } from './handlers';
 import { observe } from './observe';
+import { catchInterrupts, Interrupted, interruptedAt } from './interrupt';
 import { splitPhases } from './phases';
 import { onHost, type Reporter } from './reporter';
 import { type Runtime, settleAll, withRuntimes } from './runtime';
@@ -54,17 +55,25 @@ export async function runPlanned(name: string, options: CommandOptions, plan: Pl
         const out = outFor(rt);
         const planned = plan(await observe(rt, new Date()), rt);
         out.emit({ type: 'start', command: name, environment: rt.config.environment, detail: planned.detail });
-        await showPlan({ ...rt, out, logStarts: {} }, planned.steps);
+        await showPlan(stepContext(rt, out), planned.steps);
       }
       options.out.emit({ type: 'finish', outcome: 'dry-run', durationMs: performance.now() - started });
       return;
     }
-    const servers = await lockAll(rts, name, options, outFor, plan);
+    const interruption = catchInterrupts(
+      (signal) => options.out.emit({ type: 'warning', message: `${signal}: stopping at the next safe point, then saying where traffic is (again to leave at once)` }),
+      (signal) => options.out.emit({ type: 'warning', message: `${signal} again: leaving now; run the same command again to finish` }),
+    );
     try {
-      if (servers.length === 1) await runOnOne(servers[0]!, name, started);
-      else await runOnSeveral(servers, name, options, started);
+      const servers = await lockAll(rts, name, options, outFor, plan, interruption.signal);
+      try {
+        if (servers.length === 1) await runOnOne(servers[0]!, name, started);
+        else await runOnSeveral(servers, name, options, started, interruption.signal);
+      } finally {
+        for (const server of servers) server.lock.release();
+      }
     } finally {
-      for (const server of servers) server.lock.release();
+      interruption.release();
     }
   });
 }
@@ -83,16 +92,31 @@ function auditEntry(rt: Runtime, name: string, options: CommandOptions, done: Au
   };
 }
 
+/**
+ * Appends the command's audit line. One that cannot be written (a full disk) is a warning: the
+ * exit code tells what happened to traffic, and a switch that was made must not read as failed.
+ */
 async function audit(server: OnServer, outcome: AuditEntry['outcome'], started: number, error?: unknown): Promise<void> {
   const { entry, rt } = server;
   entry.outcome = outcome;
   entry.durationMs = Math.round(performance.now() - started);
   if (error) entry.error = (error as Error).message;
-  await appendAudit(rt.host, rt.layout.auditLog, entry, Object.values(rt.config.secretValues));
+  try {
+    await appendAudit(rt.host, rt.layout.auditLog, entry, Object.values(rt.config.secretValues));
+  } catch (failure) {
+    server.ctx.out.emit({ type: 'warning', message: `the audit line could not be appended to ${rt.layout.auditLog}: ${(failure as Error).message}` });
+  }
 }
 
 /** Checks each root and takes each server's lock, then observes and plans; nothing changes before every lock is held. */
-async function lockAll(rts: Runtime[], name: string, options: CommandOptions, outFor: (rt: Runtime) => Reporter, plan: PlanFor): Promise<OnServer[]> {
+async function lockAll(
+  rts: Runtime[],
+  name: string,
+  options: CommandOptions,
+  outFor: (rt: Runtime) => Reporter,
+  plan: PlanFor,
+  interrupted: AbortSignal,
+): Promise<OnServer[]> {
   const limit = options.config.server.type === 'ssh' ? options.config.server.parallel : 1;
   const locked = await settleAll(rts, limit, async (rt) => {
     await checkDeployRoot(rt.host, rt.layout.appRoot, MIN_FREE_BYTES);
@@ -113,7 +137,7 @@ async function lockAll(rts: Runtime[], name: string, options: CommandOptions, ou
     try {
       const planned = plan(await observe(rt, new Date()), rt);
       const done: AuditStep[] = [];
-      servers.push({ rt, ctx: { ...rt, out: outFor(rt), logStarts: {} }, planned, entry: auditEntry(rt, name, options, done), done, lock });
+      servers.push({ rt, ctx: stepContext(rt, outFor(rt), interrupted), planned, entry: auditEntry(rt, name, options, done), done, lock });
     } catch (error) {
       for (const r of locked) if (r.status === 'fulfilled') r.value.release();
       throw error;
@@ -130,6 +154,19 @@ function recordPlan(server: OnServer, name: string): void {
   ctx.out.emit({ type: 'start', command: name, environment: ctx.config.environment, detail: planned.detail });
 }
 
+/** Where traffic is now, read again: what an interrupted command tells its user. */
+async function trafficNow(rt: Runtime): Promise<string> {
+  const facts = await observe(rt, new Date());
+  if (!facts.live) return 'nothing is live';
+  return `traffic is on ${facts.live} (release ${facts.releaseOf[facts.live] ?? 'unknown'})`;
+}
+
+/** The interruption, with where it left traffic and what to do: the message the command exits with. */
+async function interruptedReport(server: OnServer, error: Interrupted): Promise<Interrupted> {
+  const where = await trafficNow(server.rt).catch((e: unknown) => `where traffic is could not be read (${(e as Error).message}): run pnpm status`);
+  return new Interrupted(`${error.message}: ${where}. Run the same command again to finish.`, error.signal);
+}
+
 async function runOnOne(server: OnServer, name: string, started: number): Promise<void> {
   recordPlan(server, name);
   try {
@@ -137,9 +174,15 @@ async function runOnOne(server: OnServer, name: string, started: number): Promis
     await audit(server, 'ok', started);
     server.ctx.out.emit({ type: 'finish', outcome: 'ok', durationMs: performance.now() - started });
   } catch (error) {
-    await audit(server, 'failed', started, error);
-    server.ctx.out.emit({ type: 'finish', outcome: 'failed', durationMs: performance.now() - started, error: (error as Error).message });
-    throw error;
+    const reported = error instanceof Interrupted ? await interruptedReport(server, error) : error;
+    await audit(server, error instanceof Interrupted ? 'interrupted' : 'failed', started, reported);
+    server.ctx.out.emit({
+      type: 'finish',
+      outcome: error instanceof Interrupted ? 'interrupted' : 'failed',
+      durationMs: performance.now() - started,
+      error: (reported as Error).message,
+    });
+    throw reported;
   }
 }
 
@@ -155,12 +198,20 @@ async function stopStarted(server: OnServer): Promise<void> {
  * started is stopped everywhere and nothing switched. Phase 2: every server switches; any failure
  * or lost server → the servers already switched are switched back. Then each finishes (drain, prune).
  */
-async function runOnSeveral(servers: OnServer[], name: string, options: CommandOptions, started: number): Promise<void> {
+async function runOnSeveral(servers: OnServer[], name: string, options: CommandOptions, started: number, interrupted: AbortSignal): Promise<void> {
   const limit = options.config.server.type === 'ssh' ? options.config.server.parallel : 1;
   const phases = new Map(servers.map((server) => [server, splitPhases(server.planned.steps)]));
   const names = (list: OnServer[]) => list.map((s) => s.rt.host.name).join(', ');
   for (const server of servers) recordPlan(server, name);
   const fail = async (message: string, error?: unknown) => {
+    if (interrupted.aborted) {
+      // Each server was stopped at a safe point, and switched back if it had switched.
+      const where = await Promise.all(servers.map(async (s) => `${s.rt.host.name}: ${await trafficNow(s.rt).catch(() => 'unknown, run pnpm status')}`));
+      const stopped = interruptedAt(interrupted, `(${message}); ${where.join('; ')}. Run the same command again to finish.`);
+      await settleAll(servers, limit, (server) => audit(server, 'interrupted', started, stopped));
+      options.out.emit({ type: 'finish', outcome: 'interrupted', durationMs: performance.now() - started, error: stopped.message });
+      throw stopped;
+    }
     await settleAll(servers, limit, (server) => audit(server, 'failed', started, error ?? new Error(message)));
     options.out.emit({ type: 'finish', outcome: 'failed', durationMs: performance.now() - started, error: message });
     throw new DeployFailed(message);

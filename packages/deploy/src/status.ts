@@ -13,7 +13,10 @@ export interface ColorStatus {
   running: boolean;
   /** "healthy", the failing check, or "stopped". */
   health: string;
+  /** Of the process serving now: a restart starts it again. */
   uptimeSeconds: number | null;
+  /** Restarts its supervisor made on its own (systemd's Restart=); a crash-looping colour shows here. */
+  restarts: number | null;
 }
 
 export interface Status {
@@ -25,6 +28,8 @@ export interface Status {
   nginx: 'running' | 'down';
   url: string;
   live: Color | null;
+  /** What run/live.sock names; not `live` when the link is lost or its colour is down and nginx serves the backup. */
+  liveLink: Color | null;
   /** The colour behind idle.sock: where a failed request is retried, and the staging route. */
   backup: Color | null;
   canary: { color: Color; percent: number } | null;
@@ -67,7 +72,7 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
   const facts = await observe(rt, now);
   const colors: ColorStatus[] = [];
   for (const color of COLORS) {
-    const record = facts.state.colors[color];
+    const run = await rt.processes.run(color);
     const running = facts.running[color];
     const failure = running ? await failingCheck(config, rt.host, colorEndpoint(config, rt.layout, color)) : undefined;
     const releaseId = facts.releaseOf[color];
@@ -78,7 +83,8 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
       sha: facts.state.releases.find((r) => r.id === releaseId)?.sha ?? null,
       running,
       health: running ? (failure ?? 'healthy') : 'stopped',
-      uptimeSeconds: running && record ? Math.max(0, Math.round((now.getTime() - Date.parse(record.startedAt)) / 1000)) : null,
+      uptimeSeconds: run?.uptimeSeconds ?? null,
+      restarts: run?.restarts ?? null,
     });
   }
   const canary = facts.state.canary ?? null;
@@ -89,6 +95,7 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
     nginx: facts.nginxRunning ? 'running' : 'down',
     url: publicUrl(config),
     live: facts.live,
+    liveLink: facts.liveLink,
     backup: facts.idle,
     canary,
     // Switches and canaries alike are renames of links; nginx's config never changes.
@@ -107,10 +114,14 @@ export function formatStatus(status: Status): string[] {
     `live: ${status.live ?? 'nothing deployed'}${status.canary ? `, canary ${status.canary.percent}% to ${status.canary.color}` : ''}${status.backup ? `; retries and staging: ${status.backup}` : ''}`,
     `switch: ${status.switchMode}`,
   ];
+  if (status.live && status.liveLink !== status.live)
+    lines.push(
+      `! run/live.sock ${status.liveLink ? `names ${status.liveLink}, which is not running` : 'is missing'}: nginx serves ${status.live} through the backup link; the next deploy, switch or rollback repairs it`,
+    );
   if (status.nginx === 'down') lines.push('nginx: DOWN — nothing is served; deploy, switch and rollback start it');
   for (const c of status.colors)
     lines.push(
-      `  ${c.color.padEnd(6)} ${(c.releaseId ?? '-').padEnd(26)} ${(c.sha?.slice(0, 7) ?? '-').padEnd(8)} ${c.health}${c.uptimeSeconds !== null ? `, up ${duration(c.uptimeSeconds)}` : ''}${c.live ? '  ← live' : ''}`,
+      `  ${c.color.padEnd(6)} ${(c.releaseId ?? '-').padEnd(26)} ${(c.sha?.slice(0, 7) ?? '-').padEnd(8)} ${c.health}${c.uptimeSeconds !== null ? `, up ${duration(c.uptimeSeconds)}` : ''}${c.restarts ? `, restarted ${c.restarts}×` : ''}${c.live ? '  ← live' : ''}`,
     );
   if (status.lastDeploys.length > 0) lines.push('last commands:');
   for (const d of status.lastDeploys)

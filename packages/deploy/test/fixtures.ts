@@ -35,11 +35,11 @@ export function factsAfterTwoDeploys(overrides: Partial<Facts> = {}): Facts {
   state.switchMode = 'socket';
   state.colors.blue = { releaseId: R2, sha: 'bbbbbbb', startedAt: '2026-11-02T00:00:00.000Z' };
   state.releases = [record(R1), record(R2)];
-  return {
+  const facts = {
     now: '2026-11-10T00:00:00.000Z',
     state,
-    live: 'blue',
-    idle: 'blue',
+    live: 'blue' as const,
+    idle: 'blue' as const,
     releaseOf: { blue: R2, green: R1 },
     running: { blue: true, green: false },
     releases: [R1, R2],
@@ -47,8 +47,10 @@ export function factsAfterTwoDeploys(overrides: Partial<Facts> = {}): Facts {
     runsWorker: false,
     ...overrides,
   };
+  // live.sock names the live colour unless a test says otherwise.
+  return { ...facts, liveLink: 'liveLink' in overrides ? (overrides.liveLink ?? null) : facts.live };
 }
 
 export function factsFresh(): Facts {
-  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, idle: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [], nginxRunning: true, runsWorker: false };
+  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, liveLink: null, idle: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [], nginxRunning: true, runsWorker: false };
 }

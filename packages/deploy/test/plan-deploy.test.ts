@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../src/actions';
+import { servingColor } from '../src/observe';
 import { planDeploy, releasesToPrune } from '../src/plan-deploy';
 import { factsAfterTwoDeploys, factsFresh, NEW, R1, R2, R3, testConfig } from './fixtures';
 
@@ -28,11 +29,36 @@ describe('planDeploy', () => {
     const { steps, target } = planDeploy(testConfig(), factsAfterTwoDeploys(), input);
     expect(target).toBe('green');
     expect(steps.find((s) => s.action.kind === 'install')?.action).toMatchObject({ reuseFrom: R2 });
-    // While blue drains, a request failing on it is retried on green, never on blue itself.
-    expect(steps.find((s) => s.action.kind === 'switch-socket')?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'green' });
+    expect(kinds(steps).slice(7)).toEqual(['switch-socket', 'record-state', 'confirm', 'watch', 'point-idle', 'drain', 'record-state']);
+    // While green is watched, blue is its backup; while blue drains, a request failing on it is
+    // retried on green, never on blue itself.
+    expect(steps.find((s) => s.action.kind === 'switch-socket')?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'blue' });
+    expect(steps.find((s) => s.action.kind === 'point-idle')?.action).toEqual({ kind: 'point-idle', color: 'green' });
     expect(steps.find((s) => s.action.kind === 'drain')?.action).toEqual({ kind: 'drain', color: 'blue', maxWaitMs: 5000 });
     const state = lastState(steps);
     expect(state).toMatchObject({ state: { live: 'green', colors: { blue: null, green: { releaseId: NEW } } } });
+  });
+
+  it('watches the new colour after the switch, and on a failure puts traffic back on the old one and the state as before', () => {
+    const facts = factsAfterTwoDeploys();
+    const { steps } = planDeploy(testConfig(), facts, input);
+    const watch = steps.find((s) => s.action.kind === 'watch');
+    expect(watch?.name).toBe('Watch green for 5 s (blue stays up as its backup)');
+    expect(watch?.action).toMatchObject({ color: 'green', previous: 'blue', ms: 5000 });
+    const undo = watch?.action.kind === 'watch' ? watch.action.undo : [];
+    expect(undo[0]).toEqual({ kind: 'switch-socket', live: 'blue', idle: 'blue' });
+    expect(undo.at(-1)).toEqual({ kind: 'record-state', state: { ...facts.state, colors: { ...facts.state.colors, green: null } } });
+  });
+
+  it('health.watchMs 0 turns the watch off: the switch leaves idle.sock on the new colour at once', () => {
+    const { steps } = planDeploy(testConfig({ health: { watchMs: 0 } }), factsAfterTwoDeploys(), input);
+    expect(kinds(steps)).not.toContain('watch');
+    expect(steps.find((s) => s.action.kind === 'switch-socket')?.action).toEqual({ kind: 'switch-socket', live: 'green', idle: 'green' });
+  });
+
+  it('nothing to go back to (the old colour died on its own): no watch', () => {
+    const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys({ running: { blue: false, green: false } }), input);
+    expect(kinds(steps)).not.toContain('watch');
   });
 
   it('installs afresh when the lockfile changed', () => {
@@ -125,5 +151,27 @@ describe('planDeploy, after surprises', () => {
 
   it('refuses a release id that already exists rather than redo a release a colour may run', () => {
     expect(() => planDeploy(testConfig(), factsAfterTwoDeploys(), { ...input, releaseId: R2 })).toThrow(`release ${R2} already exists`);
+  });
+});
+
+describe('a lost live link', () => {
+  it('nginx serves the backup when live.sock is missing or leads to a dead colour: that is the live colour', () => {
+    expect(servingColor(null, 'blue', { blue: true, green: true })).toBe('blue');
+    expect(servingColor('green', 'blue', { blue: true, green: false })).toBe('blue');
+    expect(servingColor('green', 'blue', { blue: true, green: true })).toBe('green');
+    expect(servingColor(null, 'blue', { blue: false, green: true })).toBeNull();
+    expect(servingColor('green', 'blue', { blue: false, green: false })).toBe('green');
+  });
+
+  it('a deploy repairs the link first and never restarts the colour that serves', () => {
+    // Kept warm: green live, blue its backup; live.sock deleted, so nginx serves blue.
+    const facts = factsAfterTwoDeploys({ live: 'blue', liveLink: null, idle: 'blue', running: { blue: true, green: true }, releaseOf: { blue: R2, green: R3 } });
+    const { steps, target } = planDeploy(testConfig({ keepOldWarm: true }), facts, input);
+    expect(target).toBe('green');
+    expect(steps[1]).toEqual({
+      name: 'Repair run/live.sock (it was missing; nginx serves blue through the backup)',
+      action: { kind: 'switch-socket', live: 'blue', idle: 'blue' },
+    });
+    expect(steps.some((s) => (s.action.kind === 'start-color' || s.action.kind === 'drain') && s.action.color === 'blue')).toBe(false);
   });
 });

@@ -105,10 +105,19 @@ describe('planRollback', () => {
     expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'blue', idle: 'blue' });
   });
 
-  it('starts, gates and switches when the previous release is not running', () => {
+  it('starts, gates and switches when the previous release is not running, then watches it with the live colour as its backup', () => {
     const steps = planRollback(testConfig(), factsAfterTwoDeploys(), 'd');
-    expect(kinds(steps).slice(0, 4)).toEqual(['link-color', 'write-files', 'start-color', 'health-gate']);
+    expect(kinds(steps)).toEqual([
+      'link-color', 'write-files', 'start-color', 'health-gate', 'switch-socket', 'record-state', 'confirm', 'watch', 'point-idle', 'drain', 'record-state',
+    ]);
     expect(steps[0]?.action).toEqual({ kind: 'link-color', color: 'green', releaseId: R1 });
+    expect(steps[7]?.action).toMatchObject({ kind: 'watch', color: 'green', previous: 'blue' });
+  });
+
+  it('a switch, and a rollback to a warm colour, move to a colour already running: no watch', () => {
+    expect(kinds(planSwitch(testConfig(), bothRunning(), { deployId: 'd' }))).not.toContain('watch');
+    const warm = factsAfterTwoDeploys({ live: 'green', releaseOf: { blue: R1, green: R2 }, running: { blue: true, green: true } });
+    expect(kinds(planRollback(testConfig(), warm, 'd'))).not.toContain('watch');
   });
 
   it('takes the colour it restarts out of idle.sock first', () => {

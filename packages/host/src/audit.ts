@@ -23,7 +23,7 @@ export const auditEntrySchema = z.strictObject({
   /** The release held uncommitted changes. */
   dirty: z.boolean().optional(),
   steps: z.array(auditStepSchema),
-  outcome: z.enum(['ok', 'failed', 'locked', 'invalid']),
+  outcome: z.enum(['ok', 'failed', 'interrupted', 'locked', 'invalid']),
   durationMs: z.number().nonnegative(),
   error: z.string().optional(),
 });

@@ -16,7 +16,7 @@ export { appendAudit, readAudit, auditEntrySchema, type AuditEntry, type AuditSt
 export { checkDeployRoot } from './preflight';
 export { readEnvFiles } from './env-files';
 export { type ProcessIdentity, processIdentity, isRunning, waitForExit } from './proc';
-export type { ProcessDriver, StopOptions } from './process-driver';
+export type { ProcessDriver, ProcessRun, StopOptions } from './process-driver';
 export { expandCommand, plainDriver, type PlainDriverOptions } from './plain-driver';
 export { waitFor, type WaitOptions } from './wait-for';
 export { countTcpConnections, countUnixConnections, type ListenTarget, openConnections } from './connections';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readEnvFiles } from './env-files';
 import { ProcessError } from './errors';
 import type { Host } from './host';
-import { type ProcessIdentity, isRunning, waitForExit } from './proc';
+import { type ProcessIdentity, isRunning, processAgeSeconds, waitForExit } from './proc';
 import { type ProcessDriver, type StopOptions, tailFile } from './process-driver';
 
 export interface PlainDriverOptions {
@@ -97,8 +97,11 @@ export function plainDriver(options: PlainDriverOptions): ProcessDriver {
       return (await running(color)) !== undefined;
     },
 
-    async pid(color) {
-      return (await running(color))?.pid;
+    async run(color) {
+      const id = await running(color);
+      const uptimeSeconds = id && (await processAgeSeconds(host, id));
+      // Nothing restarts a plain process: one that died is simply not running.
+      return id && uptimeSeconds !== undefined ? { pid: id.pid, uptimeSeconds, restarts: 0 } : undefined;
     },
 
     lastLogLines(color, count) {

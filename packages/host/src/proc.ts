@@ -41,6 +41,16 @@ export async function processIdentity(host: Host, pid: number): Promise<ProcessI
   return { pid, startTime: stat.startTime };
 }
 
+/** Clock ticks a second in /proc's times: USER_HZ, which Linux fixes at 100 for user space. */
+const TICKS_PER_SECOND = 100;
+
+/** Seconds since the process started, from its start time and the machine's uptime; undefined when it is gone. */
+export async function processAgeSeconds(host: Host, id: ProcessIdentity): Promise<number | undefined> {
+  const uptime = Number((await host.readFile('/proc/uptime'))?.split(' ')[0]);
+  if (!Number.isFinite(uptime)) return undefined;
+  return Math.max(0, Math.round(uptime - Number(id.startTime) / TICKS_PER_SECOND));
+}
+
 export async function isRunning(host: Host, id: ProcessIdentity): Promise<boolean> {
   return (await processIdentity(host, id.pid))?.startTime === id.startTime;
 }

@@ -6,6 +6,15 @@ export interface StopOptions {
   timeoutMs: number;
 }
 
+/** The process serving a colour right now, as its supervisor sees it. */
+export interface ProcessRun {
+  pid: number;
+  /** Since this very process started (a restart starts the count again). */
+  uptimeSeconds: number;
+  /** Restarts the supervisor made on its own since the colour was started (always 0 without one). */
+  restarts: number;
+}
+
 /** Runs the colours: systemd units or plain detached processes. Every method is idempotent. */
 export interface ProcessDriver {
   readonly kind: 'systemd' | 'plain';
@@ -14,8 +23,8 @@ export interface ProcessDriver {
   /** SIGTERM, up to timeoutMs to exit, then SIGKILL; does nothing when it is not running. */
   stop(color: Color, options: StopOptions): Promise<void>;
   isActive(color: Color): Promise<boolean>;
-  /** The main process, or undefined when the colour is not running. */
-  pid(color: Color): Promise<number | undefined>;
+  /** The main process, its age and its restarts, or undefined when the colour is not running. */
+  run(color: Color): Promise<ProcessRun | undefined>;
   /** The colour's own output, for the message when it fails its health gate. */
   lastLogLines(color: Color, count: number): Promise<string[]>;
 }

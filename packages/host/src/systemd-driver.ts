@@ -2,6 +2,7 @@ import type { Color, ServerLayout } from '@switchyard/templates';
 import { join } from 'node:path';
 import { ProcessError } from './errors';
 import type { Host, RunResult } from './host';
+import { processAgeSeconds, processIdentity } from './proc';
 import { type ProcessDriver, type StopOptions, tailFile } from './process-driver';
 import { ensureUserManager } from './user-manager';
 
@@ -121,9 +122,14 @@ export async function systemdDriver(options: SystemdDriverOptions): Promise<Syst
 
     isActive,
 
-    async pid(color) {
-      const pid = Number((await systemctl(['show', '--property=MainPID', '--value', unit(color)])).stdout.trim());
-      return pid > 0 ? pid : undefined;
+    async run(color) {
+      const shown = await systemctl(['show', '--property=MainPID', '--property=NRestarts', unit(color)]);
+      const value = (name: string) => Number(new RegExp(`^${name}=(\\d+)$`, 'm').exec(shown.stdout)?.[1] ?? 0);
+      // Between a crash and its restart (RestartSec) the unit has no main process: not running.
+      const pid = value('MainPID');
+      const id = pid > 0 ? await processIdentity(host, pid) : undefined;
+      const uptimeSeconds = id && (await processAgeSeconds(host, id));
+      return id && uptimeSeconds !== undefined ? { pid: id.pid, uptimeSeconds, restarts: value('NRestarts') } : undefined;
     },
 
     lastLogLines(color, count) {

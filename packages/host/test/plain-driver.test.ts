@@ -56,8 +56,11 @@ describe('plain process driver', () => {
   it('starts a detached colour with its env files, in colors/<color>, and stops it with SIGTERM', { timeout: 20_000 }, async () => {
     const { layout, driver, port, release } = await setup();
     await driver.start('blue');
-    const pid = await driver.pid('blue');
+    const run = await driver.run('blue');
+    const pid = run?.pid;
     expect(pid).toBeGreaterThan(0);
+    expect(run?.uptimeSeconds).toBeLessThanOrEqual(1);
+    expect(run?.restarts).toBe(0);
     expect(await driver.isActive('blue')).toBe(true);
     await listening(layout);
 
@@ -66,11 +69,11 @@ describe('plain process driver', () => {
     expect(answer).toEqual({ color: 'blue', secret: 'from shared env', home: null, cwd: await realpath(release) });
 
     await driver.start('blue');
-    expect(await driver.pid('blue')).toBe(pid);
+    expect((await driver.run('blue'))?.pid).toBe(pid);
 
     await driver.stop('blue', { timeoutMs: 5_000 });
     expect(await driver.isActive('blue')).toBe(false);
-    expect(await driver.pid('blue')).toBeUndefined();
+    expect((await driver.run('blue'))?.pid).toBeUndefined();
     expect(await processIdentity(host, pid ?? 0)).toBeUndefined();
     expect(await driver.lastLogLines('blue', 2)).toEqual([`listening on ${port}`, 'draining']);
     await driver.stop('blue', { timeoutMs: 1_000 });
@@ -93,7 +96,7 @@ describe('plain process driver', () => {
     // This test's own pid is alive, but it started at another time than the pid file says.
     await writeFile(join(layout.runDir, 'blue.pid'), `${process.pid} 1\n`);
     expect(await driver.isActive('blue')).toBe(false);
-    expect(await driver.pid('blue')).toBeUndefined();
+    expect((await driver.run('blue'))?.pid).toBeUndefined();
   });
 
   it('refuses to start a colour without a release', async () => {

@@ -94,7 +94,7 @@ describe.skipIf(manager instanceof Error)(`systemd process driver${skipReason}`,
     const { driver, layout, port } = await setup();
     await driver.start('blue');
     expect(await driver.isActive('blue')).toBe(true);
-    const pid = await driver.pid('blue');
+    const pid = (await driver.run('blue'))?.pid;
     expect(pid).toBeGreaterThan(0);
     await waitFor(logHas(layout, 'listening'));
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('blue');
@@ -102,7 +102,7 @@ describe.skipIf(manager instanceof Error)(`systemd process driver${skipReason}`,
 
     await driver.stop('blue', { timeoutMs: 10_000 });
     expect(await driver.isActive('blue')).toBe(false);
-    expect(await driver.pid('blue')).toBeUndefined();
+    expect((await driver.run('blue'))?.pid).toBeUndefined();
     expect(await processIdentity(host, pid ?? 0)).toBeUndefined();
     expect(await driver.lastLogLines('blue', 1)).toEqual(['draining']);
     await driver.stop('blue', { timeoutMs: 1_000 });
@@ -133,6 +133,19 @@ describe.skipIf(manager instanceof Error)(`systemd process driver${skipReason}`,
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await state()).toMatch(/^(inactive|failed)\n/);
     expect((await readFile(layout.colorLog('blue'), 'utf8')).match(/listening as blue/g)).toHaveLength(1);
+  });
+
+  it("run(): a restart by systemd shows as a new pid, a new uptime and a restart count", { timeout: 30_000 }, async () => {
+    const { driver, layout, app } = await setup('CRASH_AFTER_MS=1500\n');
+    await driver.installUnits([{ name: `${app}@.service`, content: unitText(layout, 'simple', undefined, 'Restart=on-failure\nRestartSec=1\n') }]);
+    await driver.start('blue');
+    const first = await driver.run('blue');
+    expect(first).toMatchObject({ restarts: 0 });
+    expect(first?.uptimeSeconds).toBeLessThanOrEqual(1);
+    await waitFor(async () => ((await driver.run('blue'))?.restarts ?? 0) >= 1, 10_000);
+    const second = await driver.run('blue');
+    expect(second?.pid).not.toBe(first?.pid);
+    expect(second?.uptimeSeconds).toBeLessThanOrEqual(1);
   });
 
   it('reports a unit that cannot start', { timeout: 30_000 }, async () => {

@@ -1,0 +1,87 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { deployProject, type DeployProject } from './support/deploy-project';
+
+/*
+ * What a command says and exits with when it does not simply finish: stopped by Ctrl-C or SIGTERM,
+ * or unable to write its audit line. Real commands, a real private nginx, plain processes.
+ */
+
+interface Context {
+  onTestFinished(fn: () => Promise<void> | void): void;
+}
+
+async function blueLive(ctx: Context, port: number): Promise<DeployProject> {
+  const project = await deployProject(port);
+  ctx.onTestFinished(() => project.cleanup());
+  const first = await project.deploy(await project.release('1.0.0'));
+  expect(first.code, first.stdout + first.stderr).toBe(0);
+  return project;
+}
+
+const auditLines = (project: DeployProject) =>
+  readFileSync(join(project.appRoot, 'log/deploys.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { command: string; outcome: string; error?: string });
+
+const RELEASE_ID = /\d{8}T\d{6}Z-[0-9a-f]+/;
+
+describe('interrupted commands', { timeout: 60_000 }, () => {
+  it('Ctrl-C (SIGINT to the whole process group) during the health gate: the gate stops, green is stopped, exit 130, where traffic is, an audit line', async (ctx) => {
+    const project = await blueLive(ctx, 19166);
+    const blueRelease = readFileSync(join(project.appRoot, 'state.json'), 'utf8').match(RELEASE_ID)?.[0];
+    // Broken: its gate would go on failing for health.timeoutMs (5 s) before giving up.
+    const deploy = project.spawnDeploy(await project.release('2.0.0', { broken: true }));
+    await deploy.waitFor(/▸ Health gate green/);
+    const sent = performance.now();
+    process.kill(-deploy.child.pid!, 'SIGINT');
+    const { code, output } = await deploy.exited;
+
+    expect(code, output).toBe(130);
+    expect(performance.now() - sent).toBeLessThan(3000);
+    expect(output).toContain('SIGINT: stopping at the next safe point');
+    expect(output).toMatch(/interrupted by SIGINT during "Health gate green": traffic is on blue \(release \d{8}T\d{6}Z-[0-9a-f]+\)\. Run the same command again to finish\./);
+    expect(output).toContain(`traffic is on blue (release ${blueRelease})`);
+    expect(output).toMatch(/Interrupted after \d+\.\d\d s/);
+    expect(output).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+    expect(project.colorPid('green')).toBeUndefined();
+    expect(await project.liveColor()).toBe('blue');
+    expect(auditLines(project).at(-1)).toMatchObject({ command: 'deploy', outcome: 'interrupted' });
+
+    const again = await project.deploy(await project.release('3.0.0'));
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(await project.liveColor()).toBe('green');
+  });
+
+  it('SIGTERM during the watch after the switch: traffic goes back to blue, which never stopped; exit 143', async (ctx) => {
+    const project = await blueLive(ctx, 19167);
+    const deploy = project.spawnDeploy(await project.release('2.0.0'));
+    await deploy.waitFor(/▸ Watch green/);
+    deploy.child.kill('SIGTERM');
+    const { code, output } = await deploy.exited;
+
+    expect(code, output).toBe(143);
+    expect(output).toMatch(/interrupted by SIGTERM during "Watch green for 1 s \(blue stays up as its backup\)": traffic is on blue/);
+    expect(await project.liveColor()).toBe('blue');
+    expect((await project.get('/')).headers['x-app-version']).toBe('1.0.0');
+    expect(project.colorPid('green')).toBeUndefined();
+    expect(auditLines(project).at(-1)).toMatchObject({ outcome: 'interrupted' });
+  });
+});
+
+describe('an audit line that cannot be written', { timeout: 60_000 }, () => {
+  it('after a switch that happened: exit 0 and a warning, not "failed"', async (ctx) => {
+    const project = await blueLive(ctx, 19168);
+    // Something that is not a file where the log goes: every append fails (EISDIR).
+    const log = join(project.appRoot, 'log/deploys.jsonl');
+    rmSync(log);
+    mkdirSync(log);
+    const result = await project.deploy(await project.release('2.0.0'));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/! the audit line could not be appended to .*deploys\.jsonl: /);
+    expect(result.stdout).toMatch(/Finished in/);
+    expect(await project.liveColor()).toBe('green');
+  });
+});

@@ -21,6 +21,8 @@ export interface ConnectOptions {
   trustNewHostKey?: boolean;
   /** --ssh-user: log in as this user instead of server.user (server:init as root). */
   sshUser?: string;
+  /** A command that only reads (status): its drivers start nothing. */
+  readOnly?: boolean;
 }
 
 /** One server of the environment: how to reach it, and the config as it applies there. */
@@ -30,12 +32,15 @@ export interface ServerSpec {
   target: SshTarget | undefined;
   config: Config;
   roles: readonly Role[];
+  /** Only reading: the drivers start nothing (no user manager). */
+  readOnly: boolean;
 }
 
 /** Every server the config names, in its order; one server has every role. */
 export function serversOf(config: Config, options: ConnectOptions = {}): ServerSpec[] {
   const server = config.server;
-  if (server.type !== 'ssh') return [{ name: 'local', target: undefined, config, roles: ['web', 'worker'] }];
+  const readOnly = options.readOnly ?? false;
+  if (server.type !== 'ssh') return [{ name: 'local', target: undefined, config, roles: ['web', 'worker'], readOnly }];
   // Files named in the config (SSH config, key) are on the deploying machine, relative to the project.
   const onThisMachine = (path: string) => (isAbsolute(path) ? path : resolve(config.paths.projectRoot, path));
   const entries = server.hosts ?? [{ host: server.host!, roles: ['web', 'worker'] as Role[] }];
@@ -54,7 +59,7 @@ export function serversOf(config: Config, options: ConnectOptions = {}): ServerS
       trustNewHostKey: options.trustNewHostKey ?? false,
     };
     const name = entries.length > 1 && entries.filter((e) => e.host === entry.host).length > 1 ? `${entry.host}:${root}` : entry.host;
-    return { name, target, config: { ...config, server: { ...server, root } }, roles: entry.roles };
+    return { name, target, config: { ...config, server: { ...server, root } }, roles: entry.roles, readOnly };
   });
 }
 
@@ -71,6 +76,7 @@ export async function openRuntime(spec: ServerSpec): Promise<Runtime> {
     const layout = serverLayout(config);
     const processes = await chooseProcessDriver(config, host, {
       envFiles: (color) => [layout.envFile, layout.colorEnvFile(color)],
+      readOnly: spec.readOnly,
     });
     const sudo = config.server.type === 'ssh' && config.server.privilege === 'sudo';
     return { config, host, layout, processes, nginx: nginxDriver({ host, mode: config.nginx.mode, layout, sudo }), roles: spec.roles };

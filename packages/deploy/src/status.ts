@@ -46,12 +46,12 @@ export function publicUrl(config: Config): string {
 
 /** Reads the server's state and asks each running colour for its health; changes nothing. */
 export function readStatus(config: Config, options: ConnectOptions = {}, now = new Date()): Promise<Status> {
-  return withRuntime(config, options, (rt) => statusOn(rt, now));
+  return withRuntime(config, { ...options, readOnly: true }, (rt) => statusOn(rt, now));
 }
 
 /** Every server's status, read in parallel. */
 export function readStatuses(config: Config, options: ConnectOptions = {}, now = new Date()): Promise<Status[]> {
-  return withRuntimes(config, options, (rts) => Promise.all(rts.map((rt) => statusOn(rt, now))));
+  return withRuntimes(config, { ...options, readOnly: true }, (rts) => Promise.all(rts.map((rt) => statusOn(rt, now))));
 }
 
 /** What servers that should agree do not: another live colour or release. */

@@ -12,6 +12,8 @@ export interface ChooseDriverOptions {
    * them. Default: the shared env file, then the colour's own.
    */
   envFiles?(color: Color): string[];
+  /** For a command that only reads (status): never start a user manager, never create a directory. */
+  readOnly?: boolean;
 }
 
 /**
@@ -29,9 +31,11 @@ export async function chooseProcessDriver(
   const plain = () => plainDriver({ host, layout, command: config.start.command, envFiles, ...(socketPath ? { socketPath } : {}) });
   if (config.supervisor === 'plain') return plain();
   try {
-    return await systemdDriver({ host, app: config.app, layout });
+    return await systemdDriver({ host, app: config.app, layout, startManager: !options.readOnly });
   } catch (error) {
-    if (config.supervisor === 'auto' && error instanceof ProcessError) return plain();
+    // Where no manager runs, no unit runs: a reader sees that as well through the pid files, which
+    // name nothing either, as it would through a manager it had to start.
+    if ((config.supervisor === 'auto' || options.readOnly) && error instanceof ProcessError) return plain();
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import { ProcessError } from './errors';
 import type { Host, RunResult } from './host';
 import { processAgeSeconds, processIdentity } from './proc';
 import { type ProcessDriver, type StopOptions, tailFile } from './process-driver';
-import { ensureUserManager } from './user-manager';
+import { ensureUserManager, findUserManager } from './user-manager';
 
 export interface UnitFile {
   /** e.g. catalog@.service */
@@ -30,6 +30,8 @@ export interface SystemdDriverOptions {
   layout: ServerLayout;
   /** Default: system when systemd is PID 1 and we are root, user otherwise. */
   scope?: 'system' | 'user';
+  /** false: use a user manager only if one already runs (a reading command changes nothing). Default true. */
+  startManager?: boolean;
 }
 
 const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9:_.@-]*\.(service|socket|timer|target)$/;
@@ -65,7 +67,9 @@ export async function systemdDriver(options: SystemdDriverOptions): Promise<Syst
   let env: Record<string, string> = {};
   let unitDir = '/etc/systemd/system';
   if (scope === 'user') {
-    env = { XDG_RUNTIME_DIR: (await ensureUserManager(host)).runtimeDir };
+    const manager = options.startManager === false ? await findUserManager(host) : await ensureUserManager(host);
+    if (!manager) throw new ProcessError('no systemd user manager runs for this user');
+    env = { XDG_RUNTIME_DIR: manager.runtimeDir };
     unitDir = await userUnitDir(host, env);
   }
   const systemctl = (args: string[], extra: { timeoutMs?: number } = {}): Promise<RunResult> =>

@@ -21,6 +21,14 @@ async function managerState(host: Host, runtimeDir: string): Promise<string> {
 const READY = new Set(['running', 'degraded', 'maintenance', 'stopping']);
 const NOBODY_ANSWERS = new Set(['', 'offline']);
 
+/** The user manager that already answers for this user, or undefined: starts nothing, creates nothing. */
+export async function findUserManager(host: Host): Promise<UserManager | undefined> {
+  const uid = (await host.run(['id', '-u'])).stdout.trim();
+  for (const runtimeDir of [`/run/user/${uid}`, `/tmp/xdg-runtime-${uid}`])
+    if ((await host.exists(runtimeDir)) && READY.has(await managerState(host, runtimeDir))) return { runtimeDir };
+  return undefined;
+}
+
 /**
  * Makes `systemctl --user` usable where systemd is not PID 1 (containers, CI): starts a private
  * systemd user manager for this user once, in its own session, and returns its runtime directory.

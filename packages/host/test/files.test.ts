@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { HostFileError } from '../src/errors';
 import * as files from '../src/local-files';
-import { tempDir } from './helpers';
+import { firstLine, tempDir } from './helpers';
 
 const READER = `
 const fs = require('node:fs');
@@ -63,10 +63,11 @@ describe('local files', () => {
     await files.symlinkAtomic('blue.sock', link);
     // A separate process reads the link in a tight loop and counts the times it was not there.
     const reader = spawn(process.execPath, ['-e', READER, link], { stdio: ['ignore', 'pipe', 'inherit'] });
+    onTestFinished(() => void (reader.exitCode === null && reader.kill('SIGKILL')));
     let out = '';
     reader.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const report = new Promise<string>((resolve) => reader.on('exit', () => resolve(out.slice('ready\n'.length))));
-    while (!out.startsWith('ready\n')) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await firstLine(reader)).toBe('ready');
     for (let i = 0; i < 2_000; i++) await files.symlinkAtomic(i % 2 ? 'blue.sock' : 'green.sock', link);
     reader.kill('SIGTERM');
     const { reads, missing } = JSON.parse(await report) as { reads: number; missing: number };

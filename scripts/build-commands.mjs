@@ -17,6 +17,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // A package's ES module build before its "main": jsonc-parser's main is a UMD file whose require()
+  // calls esbuild cannot follow, so the bundle would fail at start-up looking for './impl/format'.
+  mainFields: ['module', 'main'],
   // Some dependencies are CommonJS and call require(); ESM output needs one.
   banner: { js: "import { createRequire as __sy_createRequire } from 'node:module'; const require = __sy_createRequire(import.meta.url);" },
   // The sample app's release maker finds its files next to itself, so it must stay a file of its own.

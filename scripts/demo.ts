@@ -1,6 +1,6 @@
-import { UsageError } from '@switchyard/config';
 import { runDemo } from '@switchyard/demo';
 import { parseCommandLine, print, runCommand } from './lib/cli';
+import { wholeNumber } from './lib/whole-number';
 
 const USAGE = `usage: pnpm demo [--port PORT] [--root DIR] [--keep]
 Deploys the sample catalog app on this machine and, under GET and POST load, deploys v2 beside it,
@@ -8,9 +8,8 @@ sends it a 10% canary, switches, rolls back, switches again and tries a broken v
 gate must refuse; then prints the requests, failures and times. Exits 1 if any request failed.`;
 
 await runCommand(async () => {
-  const args = parseCommandLine(USAGE, { port: { type: 'string', default: '18080' }, root: { type: 'string', default: '/tmp/switchyard-demo' }, keep: { type: 'boolean', default: false } });
-  const port = Number(args.port);
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new UsageError('--port: expected a port from 1024 to 65535');
+  const args = parseCommandLine(USAGE, { port: { type: 'string' }, root: { type: 'string', default: '/tmp/switchyard-demo' }, keep: { type: 'boolean', default: false } });
+  const port = wholeNumber('port', args.port, { min: 1024, max: 65535 }) ?? 18080;
   const ok = await runDemo({ projectConfigDir: args['config-dir'], root: String(args.root), port, print, keep: args.keep === true });
   if (!ok) process.exitCode = 1;
 });

@@ -1,6 +1,7 @@
 import { UsageError } from '@switchyard/config';
 import { formatLogEntry, showLogs } from '@switchyard/deploy';
 import { type CommandLine, loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
+import { wholeNumber } from './lib/whole-number';
 
 const USAGE = `usage: pnpm logs [--env NAME] [--color blue|green] [--nginx] [--lines N] [--since 10m] [--follow] [--json] [--trust-new-host-key]
 Shows the app's logs on its server: the last lines of both colours' logs and the worker's, source
@@ -29,21 +30,16 @@ function onlyColor(value: CommandLine[string]): 'blue' | 'green' | undefined {
   throw new UsageError('--color: expected "blue" or "green"');
 }
 
-function lineCount(value: CommandLine[string]): number {
-  if (typeof value !== 'string' || !/^\d{1,6}$/.test(value)) throw new UsageError('--lines: expected a whole number of lines from 0 to 999999');
-  return Number(value);
-}
-
 await runCommand(async () => {
   const args = parseCommandLine(USAGE, {
     color: { type: 'string' },
     nginx: { type: 'boolean', default: false },
-    lines: { type: 'string', default: '50' },
+    lines: { type: 'string' },
     since: { type: 'string' },
     follow: { type: 'boolean', default: false },
     'trust-new-host-key': { type: 'boolean', default: false },
   });
-  const options = { color: onlyColor(args.color), nginx: args.nginx === true, lines: lineCount(args.lines), since: since(args.since), follow: args.follow === true };
+  const options = { color: onlyColor(args.color), nginx: args.nginx === true, lines: wholeNumber('lines', args.lines, { min: 0, max: 999_999, of: 'lines' }) ?? 50, since: since(args.since), follow: args.follow === true };
   const config = loadConfigOrThrow(args.env, args['config-dir']);
 
   // Ctrl-C or SIGTERM ends a --follow cleanly: the tail on the server stops, the connection closes,

@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '@switchyard/config';
+import { localHost } from '@switchyard/host';
 import { COLORS, renderAll, renderNginxMain, serverLayout } from '@switchyard/templates';
 import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
 
@@ -23,13 +23,19 @@ function checkConf(out: string, siteConf: string): string {
   });
 }
 
-function write(path: string, content: string, mode: number): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content, { mode });
-  chmodSync(path, mode); // writeFileSync's mode applies only to new files
+const host = localHost();
+
+/**
+ * As a deploy writes them: a temp file created with the file's own mode, then renamed over the old
+ * one. Writing into an existing 0644 file and then tightening it would leave the secrets of the env
+ * file or htpasswd readable by anyone in between.
+ */
+async function write(path: string, content: string, mode: number): Promise<void> {
+  await host.mkdirp(dirname(path));
+  await host.writeFileAtomic(path, content, mode);
 }
 
-await runCommand(() => {
+await runCommand(async () => {
   const args = parseCommandLine(USAGE, { out: { type: 'string' }, live: { type: 'string', default: 'blue' } });
   if (typeof args.out !== 'string' || args.out === '') throw new UsageError(`--out DIR is required\n${USAGE}`);
   const live = COLORS.find((color) => color === args.live);
@@ -38,11 +44,11 @@ await runCommand(() => {
   const loaded = loadConfigOrThrow(args.env, args['config-dir']);
   const config = { ...loaded, server: { ...loaded.server, root: join(out, loaded.server.root) } };
   const files = renderAll(config, { live });
-  for (const file of files) write(file.path, file.content, file.mode);
+  for (const file of files) await write(file.path, file.content, file.mode);
   const layout = serverLayout(config);
   // nginx -t opens the access log and creates the temp directories: their parents must exist.
-  mkdirSync(layout.logDir, { recursive: true });
-  write(join(out, 'nginx.conf'), checkConf(out, layout.siteConf), 0o644);
+  await host.mkdirp(layout.logDir);
+  await write(join(out, 'nginx.conf'), checkConf(out, layout.siteConf), 0o644);
   const listing = [...files.map((f) => ({ path: f.path, mode: f.mode })), { path: join(out, 'nginx.conf'), mode: 0o644 }];
   if (args.json) for (const f of listing) print(JSON.stringify({ path: f.path, mode: `0${f.mode.toString(8)}` }));
   else {

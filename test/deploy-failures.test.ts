@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { httpGet, waitFor } from '@switchyard/host';
 import { describe, expect, it } from 'vitest';
 import { appProcesses, deployProject, type DeployProject, requestLoop } from './support/deploy-project';
 import { snapshot } from './support/snapshot';
@@ -107,8 +108,11 @@ async function liveKilledUnderLoad(ctx: Context, port: number, configPatch: Reco
   const loop = requestLoop(project.port, '/api/products', 2);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   process.kill(blue!, 'SIGKILL');
-  // Soon after, before systemd's Restart=on-failure (RestartSec=1) could bring blue back.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The GET goes as soon as blue's socket refuses connections: well inside systemd's
+  // Restart=on-failure delay (RestartSec=1), so blue cannot be back yet to answer it itself.
+  const blueSocket = { socketPath: join(project.appRoot, 'run', 'blue.sock') };
+  const refused = async () => !(await httpGet(blueSocket, '/', { timeoutMs: 500 })).reached;
+  expect(await waitFor(refused, { timeoutMs: 5_000, intervalMs: 10 }), 'blue still answers after SIGKILL').toBe(true);
   const afterKill = await project.get('/');
   expect(await wrkDone).toBe(0);
   const traffic = await loop.stop();

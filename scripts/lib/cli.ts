@@ -9,6 +9,7 @@ import {
   SwitchyardError,
   UsageError,
 } from '@switchyard/config';
+import { joinNegativeValues } from './whole-number';
 
 const COMMON_OPTIONS = {
   env: { type: 'string', default: 'local' },
@@ -49,9 +50,12 @@ export interface CommandLine {
 
 /** Parses the common flags (--env, --config-dir, --json, --help) and a command's own; exit 2 on misuse. */
 export function parseCommandLine(usage: string, extra: Options = {}, argv = process.argv.slice(2)): CommandLine {
+  const options: Options = { ...COMMON_OPTIONS, ...extra };
+  const valueFlags = new Set(Object.entries(options).flatMap(([name, option]) => (option.type === 'string' ? [`--${name}`] : [])));
   let values: CommandLine;
   try {
-    const parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, strict: true, allowPositionals: false });
+    const args = joinNegativeValues(argv, valueFlags);
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
     values = parsed.values as CommandLine;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${usage}`);

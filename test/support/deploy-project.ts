@@ -203,7 +203,7 @@ const kill = (pid: number, signal: NodeJS.Signals) => {
   }
 };
 
-/** systemctl --user against the private user manager the host package starts (scripts/systemd-user.sh). */
+/** systemctl --user against the user manager that deploys use (packages/host's ensureUserManager starts one where none runs). */
 function systemctl(args: string[]) {
   const uid = process.getuid?.() ?? 0;
   return spawnSync('systemctl', ['--user', ...args], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: `/run/user/${uid}` }, timeout: 15_000 });

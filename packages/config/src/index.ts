@@ -1,6 +1,7 @@
 export { configSchema, type AppConfig, type ConfigInput } from './schema';
 export { loadConfig, listEnvironments, BASE_FILE, type Config, type LoadOptions, type LoadResult } from './load';
 export { formatProblem, type Problem } from './problems';
+export { parseJsonText, type JsonParseResult } from './json-source';
 export { Secret, redactText } from './secret';
 export { dotenvFiles } from './secrets';
 export { configJsonSchema, baseJsonSchema } from './json-schema';

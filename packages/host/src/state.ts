@@ -1,3 +1,4 @@
+import { parseJsonText } from '@switchyard/config';
 import { z } from 'zod';
 import { StateFileError } from './errors';
 import type { Host } from './host';
@@ -58,13 +59,9 @@ export function initialState(): DeployState {
 export async function readState(host: Host, file: string): Promise<DeployState> {
   const text = await host.readFile(file);
   if (text === undefined) return initialState();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new StateFileError(file, `is not valid JSON (${(error as Error).message}); fix or restore it before deploying`);
-  }
-  const parsed = stateSchema.safeParse(json);
+  const json = parseJsonText(text);
+  if (!json.ok) throw new StateFileError(`${file}:${json.line}:${json.column}`, `${json.reason}; fix or restore it before deploying`);
+  const parsed = stateSchema.safeParse(json.value);
   if (!parsed.success) throw new StateFileError(file, `is not a valid Switchyard state:\n  ${describeIssues(parsed.error)}`);
   return parsed.data;
 }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import { promises as fsPromises } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink as fsReadlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { HostFileError } from '../src/errors';
 import * as files from '../src/local-files';
-import { tempDir } from './helpers';
+import { firstLine, tempDir } from './helpers';
 
 const READER = `
 const fs = require('node:fs');
@@ -26,6 +27,14 @@ describe('local files', () => {
     expect(await readFile(file, 'utf8')).toBe('A=2\n');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readdir(dir)).toEqual(['env']);
+  });
+
+  it('creates the temp file with the final mode, so a secret is never in a file others can read', async () => {
+    const dir = await tempDir();
+    const open = vi.spyOn(fsPromises, 'open');
+    onTestFinished(() => open.mockRestore());
+    await files.writeFileAtomic(join(dir, 'env'), 'SECRET=1\n', 0o600);
+    expect(open).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^${dir}/\\.env\\..*\\.tmp$`)), 'wx', 0o600);
   });
 
   it('fails with the path and the reason, and cleans up', async () => {
@@ -54,10 +63,11 @@ describe('local files', () => {
     await files.symlinkAtomic('blue.sock', link);
     // A separate process reads the link in a tight loop and counts the times it was not there.
     const reader = spawn(process.execPath, ['-e', READER, link], { stdio: ['ignore', 'pipe', 'inherit'] });
+    onTestFinished(() => void (reader.exitCode === null && reader.kill('SIGKILL')));
     let out = '';
     reader.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const report = new Promise<string>((resolve) => reader.on('exit', () => resolve(out.slice('ready\n'.length))));
-    while (!out.startsWith('ready\n')) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await firstLine(reader)).toBe('ready');
     for (let i = 0; i < 2_000; i++) await files.symlinkAtomic(i % 2 ? 'blue.sock' : 'green.sock', link);
     reader.kill('SIGTERM');
     const { reads, missing } = JSON.parse(await report) as { reads: number; missing: number };

@@ -1,12 +1,19 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockedError } from '../src/errors';
 import { acquireLock } from '../src/lock';
-import { exited, firstLine, onCleanup, spawnFixture, tempDir } from './helpers';
+import { exited, firstLine, onCleanup, spawnFixture, tempDir, waitFor } from './helpers';
 
 async function lockFile(): Promise<string> {
   return join(await tempDir(), 'deploy.lock');
+}
+
+/** Whether a process is blocked in flock(2) on the file: the kernel lists waiters as "-> FLOCK …" with the file's inode. */
+async function someoneWaitsOn(file: string): Promise<boolean> {
+  const { ino } = await stat(file);
+  const waiting = new RegExp(`-> FLOCK .* [0-9a-f]+:[0-9a-f]+:${ino} `);
+  return (await readFile('/proc/locks', 'utf8')).split('\n').some((line) => waiting.test(line));
 }
 
 describe('deploy lock', () => {
@@ -44,7 +51,9 @@ describe('deploy lock', () => {
     const first = await acquireLock(file, { command: 'first', deployId: 'd1' });
     const waiter = spawnFixture('hold-lock.ts', [file, '10000']);
     const line = firstLine(waiter);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Released only once the waiter is blocked in flock: before that, it would find the lock free
+    // and take it without waiting at all.
+    await waitFor(() => someoneWaitsOn(file), 10_000);
     first.release();
     expect(await line).toBe(`held ${waiter.pid}`);
   });

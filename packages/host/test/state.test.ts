@@ -35,12 +35,13 @@ describe('state.json', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(deployed);
   });
 
-  it('names the file when it is not JSON', async () => {
+  it('names the file, line and column when it is not JSON, quoting none of it', async () => {
     const file = join(await tempDir(), 'state.json');
-    await writeFile(file, '{"version": 1, "live": ');
+    await writeFile(file, '{\n  "version": 1,\n  "live": bluegreen\n}\n');
     const error = await readState(host, file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateFileError);
-    expect((error as Error).message).toMatch(new RegExp(`^${file}: is not valid JSON`));
+    expect((error as Error).message).toMatch(new RegExp(`^${file}:3:11: invalid JSON: expected a value .*; fix or restore it before deploying$`));
+    expect((error as Error).message).not.toContain('bluegreen');
   });
 
   it('names the key path of every problem in an invalid state', async () => {

@@ -8,7 +8,10 @@ export function otherColor(color: Color): Color {
   return color === 'blue' ? 'green' : 'blue';
 }
 
-/** Where everything lives on the server, under <root>/<app>/ (see DESIGN.md, "On the server"). */
+/**
+ * Where everything lives on the server, under <root>/<app>/: releases/, shared/, colors/<colour>
+ * links, run/ (sockets and their links), nginx/, state.json, deploy.lock and log/.
+ */
 export interface ServerLayout {
   appRoot: string;
   releasesDir: string;

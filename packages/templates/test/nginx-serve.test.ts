@@ -35,7 +35,8 @@ const draining = new Set<Color>();
 
 async function startBackend(color: Color): Promise<void> {
   const server = createServer((request, response) => {
-    // A draining colour answers, but closes the connection so nginx stops reusing it (DESIGN.md).
+    // A draining colour still answers, with Connection: close: after a switch an nginx worker may
+    // send one more request on its pooled connection to the old colour, and the close ends that pool.
     if (draining.has(color)) response.setHeader('Connection', 'close');
     response.end(`${color} ${request.url} ${request.headers['x-request-id']}`);
   });

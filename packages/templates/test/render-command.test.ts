@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DUMMY_SECRETS, run, tempDir } from './support';
@@ -46,6 +46,30 @@ describe('pnpm render', () => {
       expect(statSync(join(app, 'systemd', 'catalog-worker.service')).isFile()).toBe(true);
     });
   }
+
+  it('replaces an existing 0644 env file by a new 0600 one: the secrets never enter the readable file', () => {
+    const out = tempDir('render');
+    const shared = join(out, 'srv', 'catalog', 'shared');
+    const env = join(shared, 'env');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(env, 'OLD=1\n', { mode: 0o644 });
+    // Held open across the render: whatever is ever written into the old, world-readable file shows here.
+    const old = openSync(env, 'r');
+    try {
+      const result = render('staging', out);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(readFileSync(old, 'utf8')).toBe('OLD=1\n');
+      expect(fstatSync(old).mode & 0o777).toBe(0o644);
+      const now = statSync(env);
+      expect(now.ino).not.toBe(fstatSync(old).ino);
+      expect(now.mode & 0o777).toBe(0o600);
+      expect(readFileSync(env, 'utf8')).toContain(DUMMY_SECRETS.SESSION_SECRET);
+      expect(readdirSync(shared)).toEqual(['env']);
+    } finally {
+      closeSync(old);
+    }
+  });
 
   it('exits 2 without --out', () => {
     expect(render('local').status).toBe(2);

@@ -8,8 +8,8 @@ import { configFrom, tempDir, writeFiles } from './support';
 
 /*
  * The reduced profile is the one that must actually start where systemd is not PID 1: run it
- * under the user manager (scripts/systemd-user.sh in the shared folder starts one). Skipped
- * where no user manager answers.
+ * under the user manager (where none runs, packages/host's ensureUserManager starts a private one,
+ * as a deploy with supervisor "systemd" does). Skipped where no user manager answers.
  */
 
 const runtimeDir = process.env.XDG_RUNTIME_DIR ?? `/run/user/${process.getuid?.() ?? 0}`;

@@ -1,12 +1,12 @@
 import { dirname, basename } from 'node:path';
-import { checkDeployRoot, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
+import { checkDeployRoot, HostFileError, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
 import { waitUntilUnused } from './drain';
 import { DeployFailed } from './errors';
 import { colorEndpoint, failingCheck } from './health';
-import { checkNginxCanReachRunDir, shareRunDirWithNginx, whyNginxCannotReach } from './nginx-access';
+import { checkNginxCanReachRunDir, nginxWorkerGroup, shareRunDirWithNginx, whyNginxCannotReach } from './nginx-access';
 import { freshTmpDir, linkShared } from './release-dirs';
 
 export type { StepContext } from './context';
@@ -22,19 +22,31 @@ const isSystemd = (ctx: StepContext): ctx is StepContext & { processes: SystemdD
 const NGINX_FILES = (ctx: StepContext) =>
   new Set([ctx.layout.siteConf, ctx.layout.liveConf, ctx.layout.privateNginxConf, ctx.layout.htpasswd, ctx.layout.maintenancePage]);
 
-/** What a path held before a write: its text (undefined: nothing) and the mode it must keep. */
-type Previous = Map<string, { content: string | undefined; mode: number }>;
+/** What a path held before a write: its text (undefined: nothing), and the mode and group it must keep. */
+type Previous = Map<string, { content: string | undefined; mode: number; group: number | undefined }>;
 
-/** Writes files whose content differs; returns what was there before, to put back on failure. */
+/**
+ * Writes each file whose content differs, and rewrites one whose text is right but whose mode or
+ * group is not (an older release wrote it so); returns what the changed ones held before, to put
+ * back on failure.
+ */
 async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): Promise<Previous> {
   const previous: Previous = new Map();
+  const nginxGroup = files.some((file) => file.group === 'nginx') ? await nginxWorkerGroup(ctx) : undefined;
+  const stats = await statPaths(ctx.host, files.map((file) => file.path));
   for (const file of files) {
+    const group = file.group === 'nginx' ? nginxGroup : undefined;
     const current = await ctx.host.readFile(file.path);
-    if (current === file.content) continue;
-    // A path's mode is part of what it is (0600 for the secrets): the old text goes back with it.
-    previous.set(file.path, { content: current, mode: file.mode });
+    const stat = stats.get(file.path);
+    const accessIsRight = stat !== undefined && stat.mode === file.mode && (group === undefined || stat.gid === group);
+    if (current === file.content && accessIsRight) continue;
+    // A path's mode and group are part of what it is (0600 for the secrets): the old text goes back with them.
+    if (current !== file.content) previous.set(file.path, { content: current, mode: file.mode, group });
     await ctx.host.mkdirp(dirname(file.path));
-    await ctx.host.writeFileAtomic(file.path, file.content, file.mode);
+    await ctx.host.writeFileAtomic(file.path, file.content, file.mode, group).catch((error: unknown) => {
+      if (group === undefined || !(error instanceof HostFileError) || error.code !== 'EPERM') throw error;
+      throw new DeployFailed(`cannot give ${file.path} the group of nginx's workers (gid ${group}), who must read it: the deploy user must be in that group (server:init adds it)`);
+    });
   }
   return previous;
 }
@@ -55,9 +67,9 @@ async function pointLinks(ctx: StepContext, links: readonly LinkSpec[]): Promise
 }
 
 async function restore(ctx: StepContext, previous: Previous): Promise<void> {
-  for (const [path, { content, mode }] of previous)
+  for (const [path, { content, mode, group }] of previous)
     if (content === undefined) await ctx.host.remove(path);
-    else await ctx.host.writeFileAtomic(path, content, mode);
+    else await ctx.host.writeFileAtomic(path, content, mode, group);
 }
 
 /** nginx -t on what was just written; on rejection the old files go back and nothing is reloaded. */
@@ -156,6 +168,8 @@ const handlers: Handlers = {
     } else {
       await testNginxOrRestore(ctx, previous);
       await ctx.nginx.ensureRunning();
+      // Only running workers tell nginx's group: what they read gets it now (it reads htpasswd per request).
+      await writeChanged(ctx, files.filter((file) => file.group === 'nginx'));
     }
   },
 

@@ -29,14 +29,22 @@ export async function checkNginxCanReachRunDir(ctx: StepContext): Promise<void> 
 }
 
 /**
+ * The group nginx's workers run in, which the files and sockets they need are given; undefined when
+ * nginx is not running (only its workers tell) or its workers are root (who needs no group).
+ */
+export async function nginxWorkerGroup(ctx: StepContext): Promise<number | undefined> {
+  const workers = await ctx.nginx.workerIdentity();
+  return workers === undefined || workers.uid === 0 ? undefined : workers.gids[0];
+}
+
+/**
  * Gives run/ the group of nginx's workers, set-group-id: a socket an app creates there is then
  * that group's, and with the colour's umask (0007) nginx can connect to it and nobody else can —
  * without the app doing anything (most apps never chmod their socket).
  */
 export async function shareRunDirWithNginx(ctx: StepContext): Promise<void> {
-  const workers = await ctx.nginx.workerIdentity();
-  const group = workers?.gids[0];
-  if (workers === undefined || group === undefined || workers.uid === 0) return;
+  const group = await nginxWorkerGroup(ctx);
+  if (group === undefined) return;
   const changed = await ctx.host.run(['chgrp', String(group), ctx.layout.runDir], { nothrow: true });
   if (changed.ok) await ctx.host.run(['chmod', '2755', ctx.layout.runDir]);
   else

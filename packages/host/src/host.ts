@@ -43,8 +43,11 @@ export interface Host {
   /** true for anything at the path, a dangling symlink included. */
   exists(path: string): Promise<boolean>;
   mkdirp(path: string, mode?: number): Promise<void>;
-  /** Temp file in the same directory, fsync, rename: readers see the old or the new file, never a part. */
-  writeFileAtomic(path: string, content: string, mode?: number): Promise<void>;
+  /**
+   * Temp file in the same directory, fsync, rename: readers see the old or the new file, never a
+   * part, and never one without its mode and group (given: the temp file gets it before the rename).
+   */
+  writeFileAtomic(path: string, content: string, mode?: number, group?: number): Promise<void>;
   /** One write with O_APPEND: concurrent appenders do not interleave within a line. */
   appendFile(path: string, content: string, mode?: number): Promise<void>;
   /** Temp symlink renamed over linkPath: one atomic rename, so there is no moment without the link. */

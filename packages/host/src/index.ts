@@ -20,7 +20,7 @@ export type { ProcessDriver, StopOptions } from './process-driver';
 export { expandCommand, plainDriver, type PlainDriverOptions } from './plain-driver';
 export { waitFor, type WaitOptions } from './wait-for';
 export { countTcpConnections, countUnixConnections, type ListenTarget, openConnections } from './connections';
-export { type Identity, type PathStat, processIdentityOf, statChain, whyCannotConnect } from './access';
+export { type Identity, type PathStat, processIdentityOf, statChain, statPaths, whyCannotConnect } from './access';
 export { systemdDriver, systemdIsPid1, type SystemdDriver, type SystemdDriverOptions, type UnitFile } from './systemd-driver';
 export { ensureUserManager, type UserManager } from './user-manager';
 export { chooseProcessDriver, type ChooseDriverOptions } from './choose-driver';

@@ -35,8 +35,9 @@ const mode8 = (mode: number) => mode.toString(8).padStart(4, '0');
 
 // A sibling temp name, so the rename stays in one directory (atomic); $$ keeps two writers apart.
 const TEMP = 'tmp="$(dirname -- "$1")/.$(basename -- "$1").$$.tmp"; trap \'rm -f -- "$tmp"\' EXIT';
-// Written 0600 until complete, then given its mode: a secrets file is never readable by others, even half-written.
-const WRITE_ATOMIC = `${TEMP}; (umask 077; cat > "$tmp") && chmod "$2" "$tmp" && sync -- "$tmp" && mv -f -T -- "$tmp" "$1" && sync -- "$(dirname -- "$1")"`;
+// Written 0600 until complete, then given its group ($3, when not empty) and mode: a secrets file is
+// never readable by others, even half-written.
+const WRITE_ATOMIC = `${TEMP}; (umask 077; cat > "$tmp") && { [ -z "$3" ] || chgrp -- "$3" "$tmp"; } && chmod "$2" "$tmp" && sync -- "$tmp" && mv -f -T -- "$tmp" "$1" && sync -- "$(dirname -- "$1")"`;
 const APPEND = '[ -e "$1" ] || (umask 077; : >> "$1"; chmod "$2" "$1"); cat >> "$1"';
 const LINK_ATOMIC = `${TEMP}; ln -s -- "$2" "$tmp" && mv -f -T -- "$tmp" "$1"`;
 // Pairs of lines (link, target) on stdin, each renamed into place; parameter expansion, not
@@ -65,8 +66,8 @@ export function remoteFiles(run: Run): Omit<Host, 'name' | 'run' | 'lock' | 'htt
     async mkdirp(path, mode = 0o755) {
       await must(run, 'create directory', path, ['mkdir', '-p', '-m', mode8(mode), '--', path]);
     },
-    async writeFileAtomic(path, content, mode = 0o644) {
-      await must(run, 'write', path, sh(WRITE_ATOMIC, path, mode8(mode)), content);
+    async writeFileAtomic(path, content, mode = 0o644, group) {
+      await must(run, 'write', path, sh(WRITE_ATOMIC, path, mode8(mode), group === undefined ? '' : String(group)), content);
     },
     async appendFile(path, content, mode = 0o644) {
       await must(run, 'append to', path, sh(APPEND, path, mode8(mode)), content);

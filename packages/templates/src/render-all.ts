@@ -13,7 +13,10 @@ export interface RenderedFile {
   /** Absolute path on the server (from serverLayout). */
   path: string;
   content: string;
-  /** 0o644; 0o640 for htpasswd (nginx's workers read it through its group); 0o600 for the env file with secrets. */
+  /**
+   * 0o644 for what nginx or systemd's manager reads; 0o640 for htpasswd (nginx's workers read it
+   * through its group); 0o600 for the env files (the secrets; a colour's own, which no one else needs).
+   */
   mode: number;
   /** nginx: the group of nginx's workers (another user: nobody, www-data), which only a running nginx tells. */
   group?: 'nginx';
@@ -42,7 +45,7 @@ export function renderAll(config: Config, live: LiveState, options: RenderOption
   files.push({ path: layout.envFile, content: renderEnvFile(config), mode: 0o600, secret: true });
   for (const color of COLORS) {
     const release = options.releases?.[color];
-    if (release !== undefined) files.push({ path: layout.colorEnvFile(color), content: renderColorEnv(config, color, release), mode: 0o644 });
+    if (release !== undefined) files.push({ path: layout.colorEnvFile(color), content: renderColorEnv(config, color, release), mode: 0o600 });
   }
   if (config.supervisor !== 'plain') {
     files.push({ path: `${layout.systemdDir}/${appUnitName(config.app)}`, content: renderAppUnit(config), mode: 0o644 });

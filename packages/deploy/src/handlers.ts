@@ -1,5 +1,5 @@
 import { dirname, basename } from 'node:path';
-import { checkDeployRoot, HostFileError, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
+import { checkDeployRoot, COMMAND_TIMEOUT_MS, HostFileError, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
@@ -72,16 +72,19 @@ async function restore(ctx: StepContext, previous: Previous): Promise<void> {
     else await ctx.host.writeFileAtomic(path, content, mode, group);
 }
 
-/** nginx -t on what was just written; on rejection the old files go back and nothing is reloaded. */
+/** nginx -t on what was just written; on rejection (or a test that hangs) the old files go back and nothing is reloaded. */
 async function testNginxOrRestore(ctx: StepContext, previous: Previous): Promise<void> {
-  const tested = await ctx.nginx.test();
+  const tested = await ctx.nginx.test().catch(async (error: unknown) => {
+    await restore(ctx, previous);
+    throw error;
+  });
   if (tested.ok) return;
   await restore(ctx, previous);
   throw new DeployFailed(`nginx rejected the rendered configuration; nothing was reloaded and traffic is unchanged:\n${tested.message}`);
 }
 
 async function logSize(ctx: StepContext, color: Color): Promise<number> {
-  const result = await ctx.host.run(['stat', '-c', '%s', ctx.layout.colorLog(color)], { nothrow: true });
+  const result = await ctx.host.run(['stat', '-c', '%s', ctx.layout.colorLog(color)], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   return result.ok ? Number(result.stdout.trim()) : 0;
 }
 
@@ -92,7 +95,7 @@ async function logSize(ctx: StepContext, color: Color): Promise<number> {
 async function instanceLog(ctx: StepContext, color: Color): Promise<string[]> {
   const start = ctx.logStarts[color];
   if (start === undefined) return ctx.processes.lastLogLines(color, LOG_LINES);
-  const since = await ctx.host.run(['tail', '-c', `+${start + 1}`, ctx.layout.colorLog(color)], { nothrow: true });
+  const since = await ctx.host.run(['tail', '-c', `+${start + 1}`, ctx.layout.colorLog(color)], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   const lines = since.stdout.split('\n').filter((line) => line.trim() !== '');
   if (lines.length <= LOG_LINES) return lines;
   const head = lines.slice(0, LOG_LINES / 2);
@@ -142,11 +145,11 @@ const handlers: Handlers = {
     const previousModules = reuseFrom ? `${ctx.layout.release(reuseFrom)}/node_modules` : undefined;
     if (previousModules && (await ctx.host.exists(previousModules))) {
       // Hard links: instant, no extra space, and the old release's files stay untouched.
-      await ctx.host.run(['cp', '-al', previousModules, `${dir}/node_modules`]);
+      await ctx.host.run(['cp', '-al', previousModules, `${dir}/node_modules`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     } else if (install) {
-      await ctx.host.run(install, { cwd: dir, timeoutMs: 600_000 });
+      await ctx.host.run(install, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
     }
-    if (build) await ctx.host.run(build, { cwd: dir, timeoutMs: 600_000 });
+    if (build) await ctx.host.run(build, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
   },
 
   async 'link-color'(ctx, { color, releaseId }) {
@@ -264,7 +267,7 @@ const handlers: Handlers = {
     }
     await writeChanged(ctx, [unit]);
     await ctx.processes.installUnits([{ name: basename(unit.path), content: unit.content }]);
-    await ctx.processes.restartUnit(basename(unit.path));
+    await ctx.processes.restartUnit(basename(unit.path), { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
   },
 
   async 'record-state'(ctx, { state }) {

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { statChain, whyCannotConnect } from '@switchyard/host';
+import { COMMAND_TIMEOUT_MS, statChain, whyCannotConnect } from '@switchyard/host';
 import type { Color } from '@switchyard/templates';
 import type { StepContext } from './context';
 import { DeployFailed } from './errors';
@@ -17,7 +17,7 @@ function ancestors(path: string): string[] {
  * through its group: shareRunDirWithNginx.)
  */
 export async function checkNginxCanReachRunDir(ctx: StepContext): Promise<void> {
-  const listing = await ctx.host.run(['stat', '-L', '-c', '%a %n', ...ancestors(dirname(ctx.layout.runDir))]);
+  const listing = await ctx.host.run(['stat', '-L', '-c', '%a %n', ...ancestors(dirname(ctx.layout.runDir))], { timeoutMs: COMMAND_TIMEOUT_MS.quick });
   const closed = listing.stdout
     .trim()
     .split('\n')
@@ -49,9 +49,9 @@ export async function nginxWorkerGroup(ctx: StepContext): Promise<number | undef
 export async function shareRunDirWithNginx(ctx: StepContext): Promise<void> {
   const group = await nginxWorkerGroup(ctx);
   if (group === undefined) return;
-  const changed = await ctx.host.run(['chgrp', String(group), ctx.layout.runDir], { nothrow: true });
+  const changed = await ctx.host.run(['chgrp', String(group), ctx.layout.runDir], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   // Traverse only, for the group: nginx opens known names (sockets, links, live-color), never lists.
-  if (changed.ok) await ctx.host.run(['chmod', '2710', ctx.layout.runDir]);
+  if (changed.ok) await ctx.host.run(['chmod', '2710', ctx.layout.runDir], { timeoutMs: COMMAND_TIMEOUT_MS.quick });
   else
     ctx.out.emit({
       type: 'note',

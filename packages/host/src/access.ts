@@ -1,4 +1,5 @@
 import type { Host } from './host';
+import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 
 /** Who a process acts as, for permission checks: its effective uid and every group it has. */
 export interface Identity {
@@ -59,14 +60,14 @@ function parseStats(stdout: string): PathStat[] {
 
 /** stat -L of each path on the way to `path`, read on the host. */
 export async function statChain(host: Host, path: string): Promise<PathStat[]> {
-  return parseStats((await host.run(['stat', '-L', '-c', STAT_FORMAT, ...chainTo(path)])).stdout);
+  return parseStats((await host.run(['stat', '-L', '-c', STAT_FORMAT, ...chainTo(path)], { timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout);
 }
 
 /** The owner, group and mode of each path that exists, by path: one command for them all. */
 export async function statPaths(host: Host, paths: readonly string[]): Promise<Map<string, PathStat>> {
   if (paths.length === 0) return new Map();
   // Exits 1 when a path is missing, after printing the others.
-  const listing = await host.run(['stat', '-c', STAT_FORMAT, '--', ...paths], { nothrow: true });
+  const listing = await host.run(['stat', '-c', STAT_FORMAT, '--', ...paths], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   return new Map(parseStats(listing.stdout).map((stat) => [stat.path, stat]));
 }
 

@@ -1,6 +1,7 @@
 export type { Host, RunOptions, RunResult } from './host';
 export { localHost } from './local-host';
 export { runCommand } from './run';
+export { COMMAND_TIMEOUT_MS } from './command-timeouts';
 export { acquireLock, type HeldLock, type LockHolder, type LockOptions, type LockRequest } from './lock';
 export {
   readState,
@@ -26,7 +27,7 @@ export { ensureUserManager, type UserManager } from './user-manager';
 export { chooseProcessDriver, type ChooseDriverOptions } from './choose-driver';
 export { httpGet, type ProbeTarget, type ProbeOptions, type ProbeResult } from './http-probe';
 export { nginxDriver, type NginxDriver, type NginxDriverOptions, type NginxTestResult } from './nginx-driver';
-export { CommandError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError, SourceTreeError, SshError } from './errors';
+export { CommandError, CommandTimeoutError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError, SourceTreeError, SshError } from './errors';
 export { describeSourceTree, isDirectory, type SourceTree } from './source-tree';
 export { sshHost, type SshTarget } from './ssh/ssh-host';
 export { describeTarget } from './ssh/ssh-failure';

@@ -200,7 +200,7 @@ const health = z
     path: httpCheck.path.default('/health'),
     intervalMs: milliseconds.default(250).describe('Pause between attempts'),
     timeoutMs: milliseconds.default(30_000).describe('How long the colour has to pass every check'),
-    requestTimeoutMs: milliseconds.default(2_000).describe('Timeout of one attempt'),
+    requestTimeoutMs: milliseconds.default(2_000).describe('Timeout of one attempt, from connecting to the last byte of the answer'),
     watchMs: milliseconds
       .default(5_000)
       .describe(

@@ -37,9 +37,7 @@ export async function showPlan(ctx: StepContext, steps: readonly Step[]): Promis
     for (const file of files) {
       const current = (await ctx.host.readFile(file.path)) ?? null;
       if (current === file.content) continue;
-      // A file only its owner may read holds secrets: say that it changes, never how.
-      const secret = (file.mode & 0o077) === 0;
-      const diff = secret ? `~ ${file.path} (holds secrets: contents not shown)` : diffText(file.path, current, file.content);
+      const diff = file.secret ? `~ ${file.path} (holds secrets: contents not shown)` : diffText(file.path, current, file.content);
       ctx.out.emit({ type: 'diff', path: file.path, diff });
     }
     const links = step.action.kind === 'write-files' || step.action.kind === 'point-buckets' ? step.action.links : [];

@@ -1,12 +1,12 @@
 import { dirname, basename } from 'node:path';
-import { checkDeployRoot, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
+import { checkDeployRoot, COMMAND_TIMEOUT_MS, HostFileError, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
 import { waitUntilUnused } from './drain';
 import { DeployFailed } from './errors';
 import { colorEndpoint, failingCheck } from './health';
-import { checkNginxCanReachRunDir, shareRunDirWithNginx, whyNginxCannotReach } from './nginx-access';
+import { checkNginxCanReachRunDir, nginxWorkerGroup, shareRunDirWithNginx, whyNginxCannotReach } from './nginx-access';
 import { freshTmpDir, linkShared } from './release-dirs';
 
 export type { StepContext } from './context';
@@ -22,19 +22,31 @@ const isSystemd = (ctx: StepContext): ctx is StepContext & { processes: SystemdD
 const NGINX_FILES = (ctx: StepContext) =>
   new Set([ctx.layout.siteConf, ctx.layout.liveConf, ctx.layout.privateNginxConf, ctx.layout.htpasswd, ctx.layout.maintenancePage]);
 
-/** What a path held before a write: its text (undefined: nothing) and the mode it must keep. */
-type Previous = Map<string, { content: string | undefined; mode: number }>;
+/** What a path held before a write: its text (undefined: nothing), and the mode and group it must keep. */
+type Previous = Map<string, { content: string | undefined; mode: number; group: number | undefined }>;
 
-/** Writes files whose content differs; returns what was there before, to put back on failure. */
+/**
+ * Writes each file whose content differs, and rewrites one whose text is right but whose mode or
+ * group is not (an older release wrote it so); returns what the changed ones held before, to put
+ * back on failure.
+ */
 async function writeChanged(ctx: StepContext, files: readonly RenderedFile[]): Promise<Previous> {
   const previous: Previous = new Map();
+  const nginxGroup = files.some((file) => file.group === 'nginx') ? await nginxWorkerGroup(ctx) : undefined;
+  const stats = await statPaths(ctx.host, files.map((file) => file.path));
   for (const file of files) {
+    const group = file.group === 'nginx' ? nginxGroup : undefined;
     const current = await ctx.host.readFile(file.path);
-    if (current === file.content) continue;
-    // A path's mode is part of what it is (0600 for the secrets): the old text goes back with it.
-    previous.set(file.path, { content: current, mode: file.mode });
+    const stat = stats.get(file.path);
+    const accessIsRight = stat !== undefined && stat.mode === file.mode && (group === undefined || stat.gid === group);
+    if (current === file.content && accessIsRight) continue;
+    // A path's mode and group are part of what it is (0600 for the secrets): the old text goes back with them.
+    if (current !== file.content) previous.set(file.path, { content: current, mode: file.mode, group });
     await ctx.host.mkdirp(dirname(file.path));
-    await ctx.host.writeFileAtomic(file.path, file.content, file.mode);
+    await ctx.host.writeFileAtomic(file.path, file.content, file.mode, group).catch((error: unknown) => {
+      if (group === undefined || !(error instanceof HostFileError) || error.code !== 'EPERM') throw error;
+      throw new DeployFailed(`cannot give ${file.path} the group of nginx's workers (gid ${group}), who must read it: the deploy user must be in that group (server:init adds it)`);
+    });
   }
   return previous;
 }
@@ -55,21 +67,24 @@ async function pointLinks(ctx: StepContext, links: readonly LinkSpec[]): Promise
 }
 
 async function restore(ctx: StepContext, previous: Previous): Promise<void> {
-  for (const [path, { content, mode }] of previous)
+  for (const [path, { content, mode, group }] of previous)
     if (content === undefined) await ctx.host.remove(path);
-    else await ctx.host.writeFileAtomic(path, content, mode);
+    else await ctx.host.writeFileAtomic(path, content, mode, group);
 }
 
-/** nginx -t on what was just written; on rejection the old files go back and nothing is reloaded. */
+/** nginx -t on what was just written; on rejection (or a test that hangs) the old files go back and nothing is reloaded. */
 async function testNginxOrRestore(ctx: StepContext, previous: Previous): Promise<void> {
-  const tested = await ctx.nginx.test();
+  const tested = await ctx.nginx.test().catch(async (error: unknown) => {
+    await restore(ctx, previous);
+    throw error;
+  });
   if (tested.ok) return;
   await restore(ctx, previous);
   throw new DeployFailed(`nginx rejected the rendered configuration; nothing was reloaded and traffic is unchanged:\n${tested.message}`);
 }
 
 async function logSize(ctx: StepContext, color: Color): Promise<number> {
-  const result = await ctx.host.run(['stat', '-c', '%s', ctx.layout.colorLog(color)], { nothrow: true });
+  const result = await ctx.host.run(['stat', '-c', '%s', ctx.layout.colorLog(color)], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   return result.ok ? Number(result.stdout.trim()) : 0;
 }
 
@@ -80,7 +95,7 @@ async function logSize(ctx: StepContext, color: Color): Promise<number> {
 async function instanceLog(ctx: StepContext, color: Color): Promise<string[]> {
   const start = ctx.logStarts[color];
   if (start === undefined) return ctx.processes.lastLogLines(color, LOG_LINES);
-  const since = await ctx.host.run(['tail', '-c', `+${start + 1}`, ctx.layout.colorLog(color)], { nothrow: true });
+  const since = await ctx.host.run(['tail', '-c', `+${start + 1}`, ctx.layout.colorLog(color)], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   const lines = since.stdout.split('\n').filter((line) => line.trim() !== '');
   if (lines.length <= LOG_LINES) return lines;
   const head = lines.slice(0, LOG_LINES / 2);
@@ -130,11 +145,11 @@ const handlers: Handlers = {
     const previousModules = reuseFrom ? `${ctx.layout.release(reuseFrom)}/node_modules` : undefined;
     if (previousModules && (await ctx.host.exists(previousModules))) {
       // Hard links: instant, no extra space, and the old release's files stay untouched.
-      await ctx.host.run(['cp', '-al', previousModules, `${dir}/node_modules`]);
+      await ctx.host.run(['cp', '-al', previousModules, `${dir}/node_modules`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     } else if (install) {
-      await ctx.host.run(install, { cwd: dir, timeoutMs: 600_000 });
+      await ctx.host.run(install, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
     }
-    if (build) await ctx.host.run(build, { cwd: dir, timeoutMs: 600_000 });
+    if (build) await ctx.host.run(build, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
   },
 
   async 'link-color'(ctx, { color, releaseId }) {
@@ -156,6 +171,8 @@ const handlers: Handlers = {
     } else {
       await testNginxOrRestore(ctx, previous);
       await ctx.nginx.ensureRunning();
+      // Only running workers tell nginx's group: what they read gets it now (it reads htpasswd per request).
+      await writeChanged(ctx, files.filter((file) => file.group === 'nginx'));
     }
   },
 
@@ -294,7 +311,7 @@ const handlers: Handlers = {
     }
     await writeChanged(ctx, [unit]);
     await ctx.processes.installUnits([{ name: basename(unit.path), content: unit.content }]);
-    await ctx.processes.restartUnit(basename(unit.path));
+    await ctx.processes.restartUnit(basename(unit.path), { timeoutMs: ctx.config.systemd.stopTimeoutSec * 1000 });
   },
 
   async 'record-state'(ctx, { state }) {

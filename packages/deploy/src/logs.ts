@@ -1,5 +1,5 @@
 import type { Config } from '@switchyard/config';
-import type { Host } from '@switchyard/host';
+import { COMMAND_TIMEOUT_MS, type Host } from '@switchyard/host';
 import { type Color, COLORS, type ServerLayout } from '@switchyard/templates';
 import { type ConnectOptions, withEachHost } from './runtime';
 
@@ -61,6 +61,7 @@ async function fileStates(host: Host, paths: string[], seconds: number | undefin
   const say = (state: FileState) => ['-printf', `${state} %p\\n`];
   const found = await host.run(['find', ...paths, '-maxdepth', '0', '(', '-empty', ...say('empty'), '-o', ...window, ...say('recent'), '-o', ...say('old'), ')'], {
     nothrow: true,
+    timeoutMs: COMMAND_TIMEOUT_MS.quick,
   });
   const states = new Map<string, FileState>();
   for (const line of found.stdout.split('\n').filter(Boolean)) {

@@ -1,4 +1,5 @@
-import { statChain, whyCannotConnect } from '@switchyard/host';
+import { dirname } from 'node:path';
+import { COMMAND_TIMEOUT_MS, statChain, whyCannotConnect } from '@switchyard/host';
 import type { Color } from '@switchyard/templates';
 import type { StepContext } from './context';
 import { DeployFailed } from './errors';
@@ -12,10 +13,11 @@ function ancestors(path: string): string[] {
 /**
  * nginx's workers run as another user (nobody for the private nginx started by root, www-data for
  * Debian's): a directory on the way to run/ that others cannot traverse turns every request into
- * a 502 or 403 only after the switch. Said here, before anything serves.
+ * a 502 or 403 only after the switch. Said here, before anything serves. (run/ itself is theirs
+ * through its group: shareRunDirWithNginx.)
  */
 export async function checkNginxCanReachRunDir(ctx: StepContext): Promise<void> {
-  const listing = await ctx.host.run(['stat', '-L', '-c', '%a %n', ...ancestors(ctx.layout.runDir)]);
+  const listing = await ctx.host.run(['stat', '-L', '-c', '%a %n', ...ancestors(dirname(ctx.layout.runDir))], { timeoutMs: COMMAND_TIMEOUT_MS.quick });
   const closed = listing.stdout
     .trim()
     .split('\n')
@@ -29,16 +31,27 @@ export async function checkNginxCanReachRunDir(ctx: StepContext): Promise<void> 
 }
 
 /**
- * Gives run/ the group of nginx's workers, set-group-id: a socket an app creates there is then
- * that group's, and with the colour's umask (0007) nginx can connect to it and nobody else can —
- * without the app doing anything (most apps never chmod their socket).
+ * The group nginx's workers run in, which the files and sockets they need are given; undefined when
+ * nginx is not running (only its workers tell) or its workers are root (who needs no group).
+ */
+export async function nginxWorkerGroup(ctx: StepContext): Promise<number | undefined> {
+  const workers = await ctx.nginx.workerIdentity();
+  return workers === undefined || workers.uid === 0 ? undefined : workers.gids[0];
+}
+
+/**
+ * Gives run/ the group of nginx's workers, set-group-id, and shuts others out of it: a socket an
+ * app creates there is then that group's, and with the colour's umask (0007) nginx can connect to
+ * it without the app doing anything (most apps never chmod their socket). Other users cannot even
+ * traverse run/, so an app that opens its socket to everyone (0666: the sample app; gunicorn's
+ * default umask) still cannot be reached around the staging route's protection.
  */
 export async function shareRunDirWithNginx(ctx: StepContext): Promise<void> {
-  const workers = await ctx.nginx.workerIdentity();
-  const group = workers?.gids[0];
-  if (workers === undefined || group === undefined || workers.uid === 0) return;
-  const changed = await ctx.host.run(['chgrp', String(group), ctx.layout.runDir], { nothrow: true });
-  if (changed.ok) await ctx.host.run(['chmod', '2755', ctx.layout.runDir]);
+  const group = await nginxWorkerGroup(ctx);
+  if (group === undefined) return;
+  const changed = await ctx.host.run(['chgrp', String(group), ctx.layout.runDir], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
+  // Traverse only, for the group: nginx opens known names (sockets, links, live-color), never lists.
+  if (changed.ok) await ctx.host.run(['chmod', '2710', ctx.layout.runDir], { timeoutMs: COMMAND_TIMEOUT_MS.quick });
   else
     ctx.out.emit({
       type: 'note',

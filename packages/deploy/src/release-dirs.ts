@@ -1,11 +1,12 @@
 import { dirname, join } from 'node:path';
 import type { Color } from '@switchyard/templates';
+import { COMMAND_TIMEOUT_MS } from '@switchyard/host';
 import type { StepContext } from './context';
 
 /** The unit's user owns what the app must write (when one is configured and we may chown). */
 async function giveToAppUser(ctx: StepContext, path: string): Promise<void> {
   const user = ctx.config.systemd.user;
-  if (user && ctx.processes.kind === 'systemd') await ctx.host.run(['chown', '-R', user, path]);
+  if (user && ctx.processes.kind === 'systemd') await ctx.host.run(['chown', '-R', user, path], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
 }
 
 /** The colour's TMPDIR, empty at each start: a temp file never outlives the process that made it. */
@@ -25,7 +26,7 @@ export async function linkShared(ctx: StepContext, releaseId: string, path: stri
   const inRelease = join(ctx.layout.release(releaseId), path);
   if (!(await ctx.host.exists(shared))) {
     await ctx.host.mkdirp(dirname(shared), 0o711);
-    if (await ctx.host.exists(inRelease)) await ctx.host.run(['cp', '-a', inRelease, shared]);
+    if (await ctx.host.exists(inRelease)) await ctx.host.run(['cp', '-a', inRelease, shared], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     else if (kind === 'dir') await ctx.host.mkdirp(shared, 0o750);
     else await ctx.host.writeFileAtomic(shared, '', 0o640);
     await giveToAppUser(ctx, shared);

@@ -13,6 +13,24 @@ export class CommandError extends SwitchyardError {
   }
 }
 
+/** "200 ms", "1.5 s", "120 s": a bound as a person reads it. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+}
+
+/**
+ * A command ran past its bound and was stopped: exit code 1, naming the command and the bound.
+ * Thrown even where a failed result was asked for (nothrow): a hung command is never an answer.
+ */
+export class CommandTimeoutError extends SwitchyardError {
+  constructor(
+    readonly argv: readonly string[],
+    readonly timeoutMs: number,
+  ) {
+    super(`${argv.join(' ')} did not finish within ${duration(timeoutMs)} and was stopped`, 1);
+  }
+}
+
 /** A file operation failed; names the operation, the path and the system's reason. */
 export class HostFileError extends SwitchyardError {
   constructor(

@@ -8,14 +8,18 @@ export interface RunOptions {
   /** false: the command sees only `env` plus PATH, so the deployer's own variables do not reach an app. */
   inheritEnv?: boolean;
   input?: string;
-  timeoutMs?: number;
-  /** Return a failed result instead of throwing CommandError. */
+  /**
+   * Required: past it the command is stopped (TERM, then KILL) and CommandTimeoutError names it.
+   * COMMAND_TIMEOUT_MS names the usual bounds.
+   */
+  timeoutMs: number;
+  /** Return a failed result instead of throwing CommandError (a timeout still throws). */
   nothrow?: boolean;
 }
 
 export interface RunResult {
   ok: boolean;
-  /** null when the command was killed by a signal (including on timeout). */
+  /** null when the command was killed by a signal. */
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -37,14 +41,17 @@ export interface Host {
   /** "local", or the SSH destination: what each output line names. */
   readonly name: string;
   /** Runs argv[0] with the other elements as separate arguments; nothing is parsed by a shell. */
-  run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  run(argv: readonly string[], options: RunOptions): Promise<RunResult>;
   /** The file's text, or undefined when it does not exist. */
   readFile(path: string): Promise<string | undefined>;
   /** true for anything at the path, a dangling symlink included. */
   exists(path: string): Promise<boolean>;
   mkdirp(path: string, mode?: number): Promise<void>;
-  /** Temp file in the same directory, fsync, rename: readers see the old or the new file, never a part. */
-  writeFileAtomic(path: string, content: string, mode?: number): Promise<void>;
+  /**
+   * Temp file in the same directory, fsync, rename: readers see the old or the new file, never a
+   * part, and never one without its mode and group (given: the temp file gets it before the rename).
+   */
+  writeFileAtomic(path: string, content: string, mode?: number, group?: number): Promise<void>;
   /** One write with O_APPEND: concurrent appenders do not interleave within a line. */
   appendFile(path: string, content: string, mode?: number): Promise<void>;
   /** Temp symlink renamed over linkPath: one atomic rename, so there is no moment without the link. */
@@ -68,9 +75,9 @@ export interface Host {
   lock(path: string, request: LockRequest, options?: LockOptions): Promise<HeldLock>;
   /** One GET to a socket or address as seen from the server; never throws. */
   httpGet(target: ProbeTarget, path: string, options: ProbeOptions): Promise<ProbeResult>;
-  /** Copies the deploying machine's `localDir` into `dir` on the server (rsync). */
+  /** Copies the deploying machine's `localDir` into `dir` on the server (rsync; bounded by COMMAND_TIMEOUT_MS.tree). */
   upload(localDir: string, dir: string, options?: UploadOptions): Promise<void>;
-  /** Runs `producer` on the deploying machine and unpacks the tar it writes into `dir` on the server. */
+  /** Runs `producer` on the deploying machine and unpacks the tar it writes into `dir` on the server (bounded by COMMAND_TIMEOUT_MS.tree). */
   unpack(producer: readonly string[], dir: string): Promise<void>;
   /**
    * Runs argv as run does, handing each line of its stdout to onLine as it arrives (the result's

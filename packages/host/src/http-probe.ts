@@ -4,6 +4,7 @@ import { request } from 'node:http';
 export type ProbeTarget = { socketPath: string } | { address: string; port: number };
 
 export interface ProbeOptions {
+  /** For the whole probe, connect to last byte: a health endpoint that trickles its answer cannot hold a gate past its deadline. */
   timeoutMs: number;
   /** Host header, for nginx's server_name matching. */
   hostHeader?: string;
@@ -20,27 +21,47 @@ const MAX_BODY = 64 * 1024;
 export function httpGet(target: ProbeTarget, path: string, options: ProbeOptions): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const where = 'socketPath' in target ? { socketPath: target.socketPath } : { host: target.address, port: target.port };
+    let status: number | undefined;
+    let body = '';
     const req = request(
       {
         ...where,
         path,
         method: 'GET',
         agent: false,
-        timeout: options.timeoutMs,
         headers: { host: options.hostHeader ?? 'localhost', connection: 'close', ...options.headers },
       },
       (res) => {
-        let body = '';
+        status = res.statusCode ?? 0;
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           if (body.length < MAX_BODY) body += chunk;
         });
-        res.on('end', () => resolve({ reached: true, status: res.statusCode ?? 0, body, headers: res.headers }));
-        res.on('error', (error) => resolve({ reached: false, error: error.message }));
+        res.on('end', () => {
+          clearTimeout(deadline);
+          resolve({ reached: true, status: res.statusCode ?? 0, body, headers: res.headers });
+        });
+        res.on('error', (error) => {
+          clearTimeout(deadline);
+          resolve({ reached: false, error: error.message });
+        });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ reached: false, error: error.code ?? error.message }));
+    // Not the socket's idle timeout, which every trickled byte restarts.
+    const deadline = setTimeout(() => {
+      resolve({
+        reached: false,
+        error:
+          status === undefined
+            ? `no answer within ${options.timeoutMs} ms`
+            : `answer not complete within ${options.timeoutMs} ms (status ${status}, ${Buffer.byteLength(body)} bytes so far)`,
+      });
+      req.destroy();
+    }, options.timeoutMs);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
+      resolve({ reached: false, error: error.code ?? error.message });
+    });
     req.end();
   });
 }

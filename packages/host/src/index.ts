@@ -1,6 +1,7 @@
 export type { Host, RunOptions, RunResult } from './host';
 export { localHost } from './local-host';
 export { runCommand } from './run';
+export { COMMAND_TIMEOUT_MS } from './command-timeouts';
 export { acquireLock, type HeldLock, type LockHolder, type LockOptions, type LockRequest } from './lock';
 export {
   readState,
@@ -20,13 +21,13 @@ export type { ProcessDriver, ProcessRun, StopOptions } from './process-driver';
 export { expandCommand, plainDriver, type PlainDriverOptions } from './plain-driver';
 export { waitFor, type WaitOptions } from './wait-for';
 export { countTcpConnections, countUnixConnections, type ListenTarget, openConnections } from './connections';
-export { type Identity, type PathStat, processIdentityOf, statChain, whyCannotConnect } from './access';
+export { type Identity, type PathStat, processIdentityOf, statChain, statPaths, whyCannotConnect } from './access';
 export { systemdDriver, systemdIsPid1, type SystemdDriver, type SystemdDriverOptions, type UnitFile } from './systemd-driver';
 export { ensureUserManager, type UserManager } from './user-manager';
 export { chooseProcessDriver, type ChooseDriverOptions } from './choose-driver';
 export { httpGet, type ProbeTarget, type ProbeOptions, type ProbeResult } from './http-probe';
 export { nginxDriver, type NginxDriver, type NginxDriverOptions, type NginxTestResult } from './nginx-driver';
-export { CommandError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError, SourceTreeError, SshError } from './errors';
+export { CommandError, CommandTimeoutError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError, SourceTreeError, SshError } from './errors';
 export { describeSourceTree, isDirectory, type SourceTree } from './source-tree';
 export { sshHost, type SshTarget } from './ssh/ssh-host';
 export { describeTarget } from './ssh/ssh-failure';

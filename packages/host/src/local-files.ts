@@ -63,13 +63,14 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(path: string, content: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, content: string, mode = 0o644, group?: number): Promise<void> {
   const temp = siblingTemp(path);
   await attempt('write', path, async () => {
     try {
       const handle = await fs.open(temp, 'wx', mode);
       try {
         await handle.writeFile(content, 'utf8');
+        if (group !== undefined) await handle.chown(-1, group);
         // open() applies the umask; secrets files must end up with exactly the mode asked for.
         await handle.chmod(mode);
         await handle.sync();

@@ -5,6 +5,7 @@ import * as files from './local-files';
 import { pipeCommands, spawnConsumer } from './pipe';
 import { runCommand } from './run';
 import { streamLocal } from './stream';
+import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 
 /** rsync's arguments for an upload, the destination apart: the same locally and over SSH. */
 export function rsyncArgs(localDir: string, options: UploadOptions = {}): string[] {
@@ -28,11 +29,11 @@ export function localHost(): Host {
     lock: acquireLock,
     httpGet,
     async upload(localDir, dir, options) {
-      await runCommand(['rsync', ...rsyncArgs(localDir, options), `${dir}/`]);
+      await runCommand(['rsync', ...rsyncArgs(localDir, options), `${dir}/`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     },
     async unpack(producer, dir) {
       const tar = ['tar', '-x', '-f', '-', '-C', dir];
-      await pipeCommands(producer, spawnConsumer(tar), tar);
+      await pipeCommands(producer, spawnConsumer(tar), tar, COMMAND_TIMEOUT_MS.tree);
     },
     close() {},
   };

@@ -1,4 +1,5 @@
 import { PRIVILEGED_COMMANDS, type ServerLayout } from '@switchyard/templates';
+import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 import { ProxyError } from './errors';
 import { type Identity, processIdentityOf } from './access';
 import type { Host } from './host';
@@ -62,7 +63,7 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
 
   async function test(): Promise<NginxTestResult> {
     if (mode === 'private') await host.mkdirp(layout.logDir);
-    const result = await host.run(nginxCommand('nginxTest', ['-t', '-q']), { nothrow: true });
+    const result = await host.run(nginxCommand('nginxTest', ['-t', '-q']), { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.nginx });
     return result.ok ? { ok: true } : { ok: false, message: result.stderr.trim() || `nginx -t exited with ${result.exitCode}` };
   }
 
@@ -71,8 +72,8 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     if (!tested.ok) throw new ProxyError(`nginx rejected the configuration; nothing was reloaded:\n${tested.message}`);
   }
 
-  async function mustRun(argv: string[], what: string): Promise<void> {
-    const result = await host.run(argv, { nothrow: true });
+  async function mustRun(argv: string[], what: string, timeoutMs: number): Promise<void> {
+    const result = await host.run(argv, { nothrow: true, timeoutMs });
     if (!result.ok) throw new ProxyError(`${what}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
   }
 
@@ -82,8 +83,8 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
 
     async reload() {
       await mustPass();
-      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(asRoot(PRIVILEGED_COMMANDS.systemctlReloadNginx), 'systemctl reload nginx failed');
-      else await mustRun(nginxCommand('nginxReload', ['-s', 'reload']), 'nginx -s reload failed');
+      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(asRoot(PRIVILEGED_COMMANDS.systemctlReloadNginx), 'systemctl reload nginx failed', COMMAND_TIMEOUT_MS.systemctl);
+      else await mustRun(nginxCommand('nginxReload', ['-s', 'reload']), 'nginx -s reload failed', COMMAND_TIMEOUT_MS.nginx);
     },
 
     async isRunning() {
@@ -93,8 +94,8 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     async ensureRunning() {
       if (await master()) return;
       await mustPass();
-      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(asRoot(PRIVILEGED_COMMANDS.systemctlStartNginx), 'systemctl start nginx failed');
-      else await mustRun(nginxCommand('nginxStart', []), 'nginx did not start');
+      if (mode === 'system' && (await systemdIsPid1(host))) await mustRun(asRoot(PRIVILEGED_COMMANDS.systemctlStartNginx), 'systemctl start nginx failed', COMMAND_TIMEOUT_MS.systemctl);
+      else await mustRun(nginxCommand('nginxStart', []), 'nginx did not start', COMMAND_TIMEOUT_MS.nginx);
       // The master writes its pid file after it daemonizes.
       for (let i = 0; i < 100 && !(await master()); i++) await sleep(20);
       if (!(await master())) throw new ProxyError(`nginx started but no master process is named in ${pidFile}`);
@@ -103,7 +104,7 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     async workers() {
       const m = await master();
       if (!m) return [];
-      const children = await host.run(['ps', '--ppid', String(m.pid), '-o', 'pid=,args='], { nothrow: true });
+      const children = await host.run(['ps', '--ppid', String(m.pid), '-o', 'pid=,args='], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       const pids = children.stdout
         .split('\n')
         .filter((line) => line.includes('worker process'))
@@ -130,9 +131,9 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
       if (!m) return;
       // A signal to the master rather than `nginx -s quit`, which reads the config first and so
       // fails when the config on disk is broken.
-      await host.run(['kill', '-s', 'QUIT', String(m.pid)], { nothrow: true });
+      await host.run(['kill', '-s', 'QUIT', String(m.pid)], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       if ((await waitForExit(host, [m], timeoutMs)).length > 0) {
-        await host.run(['kill', '-s', 'KILL', String(m.pid)], { nothrow: true });
+        await host.run(['kill', '-s', 'KILL', String(m.pid)], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
         await waitForExit(host, [m], 2_000);
       }
     },

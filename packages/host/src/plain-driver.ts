@@ -5,6 +5,7 @@ import { ProcessError } from './errors';
 import type { Host } from './host';
 import { type ProcessIdentity, isRunning, processAgeSeconds, waitForExit } from './proc';
 import { type ProcessDriver, type StopOptions, tailFile } from './process-driver';
+import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 
 export interface PlainDriverOptions {
   host: Host;
@@ -53,7 +54,7 @@ export function plainDriver(options: PlainDriverOptions): ProcessDriver {
   async function signalGroup(pid: number, signal: 'TERM' | 'KILL'): Promise<void> {
     // The app leads its own process group (setsid): children such as `npm start`'s node get it too,
     // as systemd's default KillMode=control-group does.
-    await host.run(['kill', '-s', signal, '--', `-${pid}`], { nothrow: true });
+    await host.run(['kill', '-s', signal, '--', `-${pid}`], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   }
 
   return {
@@ -71,8 +72,9 @@ export function plainDriver(options: PlainDriverOptions): ProcessDriver {
       const command = expandCommand(options.command, env);
       const result = await host.run(
         ['setsid', '-f', 'sh', '-c', LAUNCHER, 'switchyard-launch', pidFile(color), layout.colorLog(color), ...command],
-        // The app sees its env files and PATH, not the deployer's environment.
-        { cwd, env, inheritEnv: false, nothrow: true },
+        // The app sees its env files and PATH, not the deployer's environment. setsid -f returns
+        // once the launcher has forked: the app's own start-up is the health gate's to time.
+        { cwd, env, inheritEnv: false, nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick },
       );
       const started = result.ok ? await running(color) : undefined;
       if (!started) {

@@ -1,5 +1,6 @@
 import type { Color } from '@switchyard/templates';
 import type { Host } from './host';
+import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 
 export interface StopOptions {
   /** How long the colour may drain after SIGTERM before it is killed. */
@@ -32,6 +33,6 @@ export interface ProcessDriver {
 /** The last lines of a log file; [] when there is none yet. */
 export async function tailFile(host: Host, file: string, count: number): Promise<string[]> {
   if (!(await host.exists(file))) return [];
-  const text = (await host.run(['tail', '-n', String(count), file])).stdout.replace(/\n$/, '');
+  const text = (await host.run(['tail', '-n', String(count), file], { timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout.replace(/\n$/, '');
   return text === '' ? [] : text.split('\n');
 }

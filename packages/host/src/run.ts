@@ -1,6 +1,7 @@
 // zx/core: the shell runner alone, without the rest of zx (half the commands' bundle, and their start-up).
 import { $ } from 'zx/core';
-import { CommandError } from './errors';
+import { KILL_AFTER_MS } from './command-timeouts';
+import { CommandError, CommandTimeoutError } from './errors';
 import type { RunOptions, RunResult } from './host';
 
 // zx prints commands and their output when verbose, and its logger sees every argument and every
@@ -9,19 +10,35 @@ import type { RunOptions, RunResult } from './host';
 const silentLog = () => {};
 
 /** Runs a command from an argument array through zx, which quotes each element. */
-export async function runCommand(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runCommand(argv: readonly string[], options: RunOptions): Promise<RunResult> {
   if (argv.length === 0) throw new TypeError('runCommand: empty argv');
   const env = options.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env } : { ...process.env, ...options.env };
-  const output = await $({
+  const command = $({
     cwd: options.cwd,
     env,
     input: options.input,
-    timeout: options.timeoutMs,
     nothrow: true,
     quiet: true,
     verbose: false,
     log: silentLog,
   })`${argv}`;
+  // zx kills the whole process tree. kill() throws once the command has ended: it finished in time.
+  const stop = (signal: NodeJS.Signals): boolean => {
+    try {
+      command.kill(signal).catch(() => undefined);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let timedOut = false;
+  const term = setTimeout(() => (timedOut = stop('SIGTERM')), options.timeoutMs);
+  const kill = setTimeout(() => stop('SIGKILL'), options.timeoutMs + KILL_AFTER_MS);
+  const output = await command.finally(() => {
+    clearTimeout(term);
+    clearTimeout(kill);
+  });
+  if (timedOut) throw new CommandTimeoutError(argv, options.timeoutMs);
   const result: RunResult = {
     ok: output.ok,
     exitCode: output.exitCode,

@@ -75,5 +75,6 @@ export async function writeState(host: Host, file: string, state: DeployState): 
   const parsed = stateSchema.safeParse(state);
   if (!parsed.success) throw new StateFileError(file, `refusing to write an invalid state:\n  ${describeIssues(parsed.error)}`);
   const valid = parsed.data;
-  await host.writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`, 0o644);
+  // Only the deploy user's commands read it (status included).
+  await host.writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`, 0o600);
 }

@@ -1,6 +1,7 @@
 import type { Color, ServerLayout } from '@switchyard/templates';
 import { join } from 'node:path';
-import { ProcessError } from './errors';
+import { COMMAND_TIMEOUT_MS } from './command-timeouts';
+import { CommandTimeoutError, ProcessError } from './errors';
 import type { Host, RunResult } from './host';
 import { processAgeSeconds, processIdentity } from './proc';
 import { type ProcessDriver, type StopOptions, tailFile } from './process-driver';
@@ -19,9 +20,10 @@ export interface SystemdDriver extends ProcessDriver {
   readonly unitDir: string;
   /** Writes the unit files (atomically) and reloads the manager. */
   installUnits(files: readonly UnitFile[]): Promise<void>;
-  restart(color: Color): Promise<void>;
+  /** Restarts the colour; `timeoutMs` as for stop (its TimeoutStopSec), the start comes on top. */
+  restart(color: Color, options: StopOptions): Promise<void>;
   /** Restarts (or starts) a unit of the app's other than the colours: the worker. */
-  restartUnit(name: string): Promise<void>;
+  restartUnit(name: string, options: StopOptions): Promise<void>;
 }
 
 export interface SystemdDriverOptions {
@@ -41,7 +43,7 @@ export async function systemdIsPid1(host: Host): Promise<boolean> {
 }
 
 async function detectScope(host: Host): Promise<'system' | 'user'> {
-  const root = (await host.run(['id', '-u'])).stdout.trim() === '0';
+  const root = (await host.run(['id', '-u'], { timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout.trim() === '0';
   return root && (await systemdIsPid1(host)) ? 'system' : 'user';
 }
 
@@ -51,7 +53,7 @@ async function detectScope(host: Host): Promise<'system' | 'user'> {
  * which may differ (sudo -E, a CI job): units written there are never found ("Unit … not found").
  */
 async function userUnitDir(host: Host, env: Record<string, string>): Promise<string> {
-  const shown = await host.run(['systemctl', '--user', 'show', '--property=UnitPath', '--value'], { env, nothrow: true });
+  const shown = await host.run(['systemctl', '--user', 'show', '--property=UnitPath', '--value'], { env, nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   const own = shown.stdout
     .trim()
     .split(/\s+/)
@@ -72,17 +74,18 @@ export async function systemdDriver(options: SystemdDriverOptions): Promise<Syst
     env = { XDG_RUNTIME_DIR: manager.runtimeDir };
     unitDir = await userUnitDir(host, env);
   }
-  const systemctl = (args: string[], extra: { timeoutMs?: number } = {}): Promise<RunResult> =>
-    host.run(['systemctl', ...(scope === 'user' ? ['--user'] : []), ...args], { env, nothrow: true, ...extra });
+  /** A question (is-active, show) answers at once; a job (start, stop, daemon-reload) waits for systemd. */
+  const systemctl = (args: string[], timeoutMs: number): Promise<RunResult> =>
+    host.run(['systemctl', ...(scope === 'user' ? ['--user'] : []), ...args], { env, nothrow: true, timeoutMs });
   const unit = (color: Color) => `${app}@${color}.service`;
 
-  async function must(args: string[], what: string): Promise<void> {
-    const result = await systemctl(args);
+  async function must(args: string[], what: string, timeoutMs: number = COMMAND_TIMEOUT_MS.systemctl): Promise<void> {
+    const result = await systemctl(args, timeoutMs);
     if (!result.ok) throw new ProcessError(`${what}: ${result.stderr.trim() || `systemctl exited with ${result.exitCode}`}`);
   }
 
   async function isActive(color: Color): Promise<boolean> {
-    return (await systemctl(['is-active', '--quiet', unit(color)])).ok;
+    return (await systemctl(['is-active', '--quiet', unit(color)], COMMAND_TIMEOUT_MS.quick)).ok;
   }
 
   return {
@@ -107,27 +110,30 @@ export async function systemdDriver(options: SystemdDriverOptions): Promise<Syst
       // Unconditionally: a crash-looping unit waiting to restart is "activating", not active, and
       // would come back by itself. Stopping an inactive unit is a no-op.
       // systemd sends SIGTERM and waits TimeoutStopSec; our own bound comes first when it is shorter.
-      const stopped = await systemctl(['stop', unit(color)], { timeoutMs });
-      if (stopped.ok) return;
-      await systemctl(['kill', '--signal=SIGKILL', unit(color)]);
+      const stopped = await systemctl(['stop', unit(color)], timeoutMs).catch((error: unknown) => {
+        if (error instanceof CommandTimeoutError) return undefined;
+        throw error;
+      });
+      if (stopped?.ok) return;
+      await systemctl(['kill', '--signal=SIGKILL', unit(color)], COMMAND_TIMEOUT_MS.systemctl);
       await must(['stop', unit(color)], `${unit(color)} did not stop`);
     },
 
-    async restart(color) {
+    async restart(color, { timeoutMs }: StopOptions) {
       await host.mkdirp(layout.logDir);
-      await must(['restart', unit(color)], `${unit(color)} did not restart`);
+      await must(['restart', unit(color)], `${unit(color)} did not restart`, timeoutMs + COMMAND_TIMEOUT_MS.systemctl);
     },
 
-    async restartUnit(name) {
+    async restartUnit(name, { timeoutMs }: StopOptions) {
       if (!UNIT_NAME.test(name)) throw new ProcessError(`refusing to restart "${name}": not a unit name`);
       await host.mkdirp(layout.logDir);
-      await must(['restart', name], `${name} did not restart`);
+      await must(['restart', name], `${name} did not restart`, timeoutMs + COMMAND_TIMEOUT_MS.systemctl);
     },
 
     isActive,
 
     async run(color) {
-      const shown = await systemctl(['show', '--property=MainPID', '--property=NRestarts', unit(color)]);
+      const shown = await systemctl(['show', '--property=MainPID', '--property=NRestarts', unit(color)], COMMAND_TIMEOUT_MS.quick);
       const value = (name: string) => Number(new RegExp(`^${name}=(\\d+)$`, 'm').exec(shown.stdout)?.[1] ?? 0);
       // Between a crash and its restart (RestartSec) the unit has no main process: not running.
       const pid = value('MainPID');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ProcessError } from './errors';
 import type { Host } from './host';
 import { sleep } from './sleep';
+import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 
 const SYSTEMD = '/lib/systemd/systemd';
 const START_TIMEOUT_MS = 10_000;
@@ -12,7 +13,7 @@ export interface UserManager {
 }
 
 async function managerState(host: Host, runtimeDir: string): Promise<string> {
-  const result = await host.run(['systemctl', '--user', 'is-system-running'], { env: { XDG_RUNTIME_DIR: runtimeDir }, nothrow: true });
+  const result = await host.run(['systemctl', '--user', 'is-system-running'], { env: { XDG_RUNTIME_DIR: runtimeDir }, nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   return result.stdout.trim();
 }
 
@@ -23,7 +24,7 @@ const NOBODY_ANSWERS = new Set(['', 'offline']);
 
 /** The user manager that already answers for this user, or undefined: starts nothing, creates nothing. */
 export async function findUserManager(host: Host): Promise<UserManager | undefined> {
-  const uid = (await host.run(['id', '-u'])).stdout.trim();
+  const uid = (await host.run(['id', '-u'], { timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout.trim();
   for (const runtimeDir of [`/run/user/${uid}`, `/tmp/xdg-runtime-${uid}`])
     if ((await host.exists(runtimeDir)) && READY.has(await managerState(host, runtimeDir))) return { runtimeDir };
   return undefined;
@@ -35,7 +36,7 @@ export async function findUserManager(host: Host): Promise<UserManager | undefin
  * Where a user manager already answers, only returns that.
  */
 export async function ensureUserManager(host: Host): Promise<UserManager> {
-  const uid = (await host.run(['id', '-u'])).stdout.trim();
+  const uid = (await host.run(['id', '-u'], { timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout.trim();
   let runtimeDir = `/run/user/${uid}`;
   try {
     await host.mkdirp(runtimeDir, 0o700);
@@ -43,7 +44,7 @@ export async function ensureUserManager(host: Host): Promise<UserManager> {
     runtimeDir = `/tmp/xdg-runtime-${uid}`;
     await host.mkdirp(runtimeDir, 0o700);
   }
-  await host.run(['chmod', '700', runtimeDir]);
+  await host.run(['chmod', '700', runtimeDir], { timeoutMs: COMMAND_TIMEOUT_MS.quick });
   // Two commands arriving at once must not both start a manager.
   const lock = await host.lock(join(runtimeDir, 'switchyard-user-manager.lock'), { command: 'start systemd --user', deployId: '-' }, { waitMs: START_TIMEOUT_MS });
   try {
@@ -52,10 +53,11 @@ export async function ensureUserManager(host: Host): Promise<UserManager> {
     if (NOBODY_ANSWERS.has(await managerState(host, runtimeDir))) {
       if (!(await host.exists(SYSTEMD))) throw new ProcessError(`no systemd user manager answers and ${SYSTEMD} is missing`);
       // systemd refuses a user instance unless the system looks booted with systemd.
-      await host.run(['mkdir', '-p', '/run/systemd/system'], { nothrow: true });
+      await host.run(['mkdir', '-p', '/run/systemd/system'], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       const log = join(runtimeDir, 'systemd-user.log');
       await host.run(['setsid', '-f', 'sh', '-c', 'exec "$0" --user </dev/null >>"$1" 2>&1', SYSTEMD, log], {
         env: { XDG_RUNTIME_DIR: runtimeDir },
+        timeoutMs: COMMAND_TIMEOUT_MS.quick,
       });
     }
     await waitUntilReady(host, runtimeDir);

@@ -37,6 +37,15 @@ describe('local files', () => {
     expect(open).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^${dir}/\\.env\\..*\\.tmp$`)), 'wx', 0o600);
   });
 
+  it.skipIf(process.getuid?.() !== 0)('gives the group asked for before the file appears', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'htpasswd');
+    const nogroup = 65534;
+    await files.writeFileAtomic(file, 'team:{SSHA}x\n', 0o640, nogroup);
+    expect((await stat(file)).gid).toBe(nogroup);
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
+  });
+
   it('fails with the path and the reason, and cleans up', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'taken'));

@@ -7,6 +7,13 @@ import { freePort, onCleanup, tempDir } from './helpers';
 function serve(listen: (server: Server) => void): Server {
   const server = createServer((req, res) => {
     if (req.url === '/slow') return;
+    if (req.url === '/trickle') {
+      // A byte every 100 ms, never the end: each byte restarts an idle timeout.
+      res.writeHead(200);
+      const timer = setInterval(() => res.write('.'), 100);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     res.setHeader('x-color', 'blue');
     res.end(`${req.url} via ${req.headers.host}`);
   });
@@ -39,5 +46,16 @@ describe('httpGet', () => {
     const late = await httpGet({ socketPath }, '/slow', { timeoutMs: 200 });
     expect(late).toEqual({ reached: false, error: 'no answer within 200 ms' });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('ends by its timeout when the answer trickles in and never completes', async () => {
+    const socketPath = join(await tempDir(), 'trickle.sock');
+    await new Promise<void>((resolve) => serve((s) => s.listen(socketPath, resolve)));
+    const started = Date.now();
+    const trickled = await httpGet({ socketPath }, '/trickle', { timeoutMs: 500 });
+    const tookMs = Date.now() - started;
+    expect(trickled).toMatchObject({ reached: false, error: expect.stringMatching(/^answer not complete within 500 ms \(status 200, \d+ bytes so far\)$/) });
+    expect(tookMs).toBeGreaterThanOrEqual(490);
+    expect(tookMs).toBeLessThan(1_000);
   });
 });

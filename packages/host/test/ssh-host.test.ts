@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestSshd, type TestSshd } from '@switchyard/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostFileError, LockedError, SshError, sshHost, type SshTarget } from '../src/index';
+import { CommandTimeoutError, HostFileError, LockedError, SshError, sshHost, type SshTarget } from '../src/index';
 import { onCleanup, waitFor } from './helpers';
+
+const QUICK = { timeoutMs: 10_000 };
 
 let sshd: TestSshd;
 let target: SshTarget;
@@ -37,20 +39,20 @@ describe('commands over SSH', () => {
   it('passes every argument through the remote /bin/sh unchanged', async () => {
     const host = await connect();
     const tricky = ["it's", 'two words', '$(touch /tmp/pwned)', '`id`', 'a\nb', '*', '; rm -rf /', '"', '\\', ''];
-    const result = await host.run(['printf', '%s|', ...tricky]);
+    const result = await host.run(['printf', '%s|', ...tricky], QUICK);
     expect(result.stdout).toBe(`${tricky.join('|')}|`);
-    expect((await host.run(['id', '-un'])).stdout.trim()).toBe(sshd.user);
+    expect((await host.run(['id', '-un'], QUICK)).stdout.trim()).toBe(sshd.user);
   });
 
   it('finds nginx in /usr/sbin although a non-root session PATH lacks it', async () => {
     const host = await connect();
-    expect((await host.run(['sh', '-c', 'command -v nginx'])).stdout.trim()).toBe('/usr/sbin/nginx');
+    expect((await host.run(['sh', '-c', 'command -v nginx'], QUICK)).stdout.trim()).toBe('/usr/sbin/nginx');
   });
 
   it('sends variables on stdin: the command sees them, ps on the server never does', async () => {
     const host = await connect();
     const secret = 'hunter2-not-in-argv\nsecond line';
-    const running = host.run(['sh', '-c', 'printf %s "$SECRET"; sleep 1'], { env: { SECRET: secret } });
+    const running = host.run(['sh', '-c', 'printf %s "$SECRET"; sleep 1'], { env: { SECRET: secret }, ...QUICK });
     let seen = '';
     await waitFor(async () => {
       seen = execFileSync('ps', ['-eo', 'args']).toString();
@@ -62,18 +64,23 @@ describe('commands over SSH', () => {
 
   it('gives a command only its own variables and PATH with inheritEnv: false, and stdin after them', async () => {
     const host = await connect();
-    const result = await host.run(['sh', '-c', 'env | sort; cat'], { env: { ONLY: 'x' }, inheritEnv: false, input: 'from stdin' });
+    const result = await host.run(['sh', '-c', 'env | sort; cat'], { env: { ONLY: 'x' }, inheritEnv: false, input: 'from stdin', ...QUICK });
     const names = result.stdout.split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=')[0]);
     expect(names.filter((name) => name !== 'PWD' && name !== 'SHLVL' && name !== '_')).toEqual(['ONLY', 'PATH']);
     expect(result.stdout).toContain('from stdin');
   });
 
-  it('runs in the working directory asked for, and ends a command at its timeout', async () => {
+  it('runs in the working directory asked for, and ends a command at its timeout, naming it and the bound', async () => {
     const host = await connect();
-    expect((await host.run(['pwd'], { cwd: home })).stdout.trim()).toBe(home);
-    const slow = await host.run(['sleep', '30'], { timeoutMs: 1000, nothrow: true });
-    expect(slow.ok).toBe(false);
-    expect(slow.exitCode).toBe(124);
+    expect((await host.run(['pwd'], { cwd: home, ...QUICK })).stdout.trim()).toBe(home);
+    const started = Date.now();
+    const slow = await host.run(['sleep', '30'], { timeoutMs: 300, nothrow: true }).catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(CommandTimeoutError);
+    expect((slow as Error).message).toBe('sleep 30 did not finish within 300 ms and was stopped');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // A command that exits 124 by itself did not time out.
+    expect(await host.run(['sh', '-c', 'exit 124'], { nothrow: true, ...QUICK })).toMatchObject({ ok: false, exitCode: 124 });
+    expect((await host.run(['true'], QUICK)).ok).toBe(true);
   });
 });
 
@@ -174,7 +181,7 @@ describe('one connection per command', () => {
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     chmodSync(socketPath, 0o777);
     onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    for (let i = 0; i < 10; i++) await host.run(['true']);
+    for (let i = 0; i < 10; i++) await host.run(['true'], QUICK);
     for (let i = 0; i < 5; i++) {
       const answer = await host.httpGet({ socketPath }, '/ping', { timeoutMs: 2000 });
       expect(answer).toMatchObject({ reached: true, status: 200, body: 'pong' });
@@ -200,7 +207,7 @@ describe('host keys', () => {
     expect((error as SshError).exitCode).toBe(2);
     expect((error as Error).message).toMatch(/TEST_SERVER: the server's SSH host key is not known.*ssh-keyscan.*--trust-new-host-key/);
     const trusted = await connect({ configFile: config, trustNewHostKey: true });
-    await trusted.run(['true']);
+    await trusted.run(['true'], QUICK);
     expect(readFileSync(knownHosts, 'utf8')).toContain(sshd.knownHostsLine.split(' ')[2]!.trim());
   });
 

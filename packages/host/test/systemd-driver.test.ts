@@ -60,9 +60,9 @@ async function setup(extraEnv = ''): Promise<{ driver: SystemdDriver; layout: Se
   onCleanup(async () => {
     await driver.stop('blue', { timeoutMs: 2_000 });
     const env = { XDG_RUNTIME_DIR: (manager as { runtimeDir: string }).runtimeDir };
-    await host.run(['systemctl', '--user', 'reset-failed', `${app}@blue.service`], { env, nothrow: true });
+    await host.run(['systemctl', '--user', 'reset-failed', `${app}@blue.service`], { env, nothrow: true, timeoutMs: 10_000 });
     await host.remove(join(driver.unitDir, `${app}@.service`));
-    await host.run(['systemctl', '--user', 'daemon-reload'], { env });
+    await host.run(['systemctl', '--user', 'daemon-reload'], { env, timeoutMs: 10_000 });
   });
   return { driver, layout, port, app };
 }
@@ -123,7 +123,7 @@ describe.skipIf(manager instanceof Error)(`systemd process driver${skipReason}`,
     const { driver, layout, app } = await setup('CRASH_AFTER_MS=150\n');
     await driver.installUnits([{ name: `${app}@.service`, content: unitText(layout, 'simple', undefined, 'Restart=on-failure\nRestartSec=1\n') }]);
     const env = { XDG_RUNTIME_DIR: (manager as { runtimeDir: string }).runtimeDir };
-    const state = async () => (await host.run(['systemctl', '--user', 'show', '-p', 'ActiveState,SubState', '--value', `${app}@blue.service`], { env })).stdout.trim();
+    const state = async () => (await host.run(['systemctl', '--user', 'show', '-p', 'ActiveState,SubState', '--value', `${app}@blue.service`], { env, timeoutMs: 10_000 })).stdout.trim();
     await driver.start('blue');
     await waitFor(async () => (await state()) === 'activating\nauto-restart', 5_000);
     expect(await driver.isActive('blue')).toBe(false);

@@ -67,7 +67,7 @@ export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: 
   };
 }
 
-/** run/<colour>.env (mode 0644: nothing secret), read after shared/env by the unit and the plain driver. */
+/** run/<colour>.env (nothing secret, yet mode 0600: no one but the deploy needs it), read after shared/env by the unit and the plain driver. */
 export function renderColorEnv(config: ColorEnvConfig, color: Color, releaseId: string): string {
   const lines = Object.entries(colorVariables(config, color, releaseId)).map(([name, value]) => line(name, value, `env.${name}`));
   return envFile(`Colour ${color} of ${safe.app(config.app, 'app')}, release ${releaseId}.`, lines);

@@ -13,8 +13,15 @@ export interface RenderedFile {
   /** Absolute path on the server (from serverLayout). */
   path: string;
   content: string;
-  /** 0o644; 0o640 for htpasswd (nginx's group reads it); 0o600 for the env file with secrets. */
+  /**
+   * 0o644 for what nginx or systemd's manager reads; 0o640 for htpasswd (nginx's workers read it
+   * through its group); 0o600 for the env files (the secrets; a colour's own, which no one else needs).
+   */
   mode: number;
+  /** nginx: the group of nginx's workers (another user: nobody, www-data), which only a running nginx tells. */
+  group?: 'nginx';
+  /** Holds a secret, or what is made from one (htpasswd's hash): --dry-run says that it changes, never how. */
+  secret?: true;
 }
 
 export interface RenderOptions {
@@ -33,12 +40,12 @@ export function renderAll(config: Config, live: LiveState, options: RenderOption
     { path: layout.liveColorFile, content: renderLiveColor(live), mode: 0o644 },
   ];
   const htpasswd = renderHtpasswd(config);
-  if (htpasswd !== undefined) files.push({ path: layout.htpasswd, content: htpasswd, mode: 0o640 });
+  if (htpasswd !== undefined) files.push({ path: layout.htpasswd, content: htpasswd, mode: 0o640, group: 'nginx', secret: true });
   if (config.nginx.mode === 'private') files.push({ path: layout.privateNginxConf, content: renderPrivateNginxConf(config), mode: 0o644 });
-  files.push({ path: layout.envFile, content: renderEnvFile(config), mode: 0o600 });
+  files.push({ path: layout.envFile, content: renderEnvFile(config), mode: 0o600, secret: true });
   for (const color of COLORS) {
     const release = options.releases?.[color];
-    if (release !== undefined) files.push({ path: layout.colorEnvFile(color), content: renderColorEnv(config, color, release), mode: 0o644 });
+    if (release !== undefined) files.push({ path: layout.colorEnvFile(color), content: renderColorEnv(config, color, release), mode: 0o600 });
   }
   if (config.supervisor !== 'plain') {
     files.push({ path: `${layout.systemdDir}/${appUnitName(config.app)}`, content: renderAppUnit(config), mode: 0o644 });

@@ -12,7 +12,8 @@ import { matrixCases, RELEASE, shippedCases } from './support';
 const GOLDEN_DIR = join(import.meta.dirname, 'golden');
 
 function dump(files: RenderedFile[]): string {
-  return files.map((f) => `=== ${f.path} (mode 0${f.mode.toString(8)}) ===\n${f.content}`).join('\n');
+  const access = (f: RenderedFile) => [`mode 0${f.mode.toString(8)}`, ...(f.group ? [`group ${f.group}`] : []), ...(f.secret ? ['secret'] : [])].join(', ');
+  return files.map((f) => `=== ${f.path} (${access(f)}) ===\n${f.content}`).join('\n');
 }
 
 describe('golden files', () => {

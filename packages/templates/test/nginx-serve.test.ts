@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,6 @@ import { configFrom, run, tempDir, writeFiles } from './support';
 
 const NGINX = '/usr/sbin/nginx';
 const PORT = 20_500;
-const PASSWORD = 'dummy-staging-password';
 
 const dir = tempDir('serve');
 // mkdtemp makes it 0700; as root, nginx's "nobody" workers must reach the sockets and files.
@@ -54,12 +52,9 @@ async function stopBackend(color: Color): Promise<void> {
 }
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${PORT}${path}`, { headers });
-const basic = `Basic ${Buffer.from(`team:${PASSWORD}`).toString('base64')}`;
 
 beforeAll(async () => {
   writeFiles(renderAll(config, { live: 'blue' }));
-  // htpasswd stays 0640: as on a server, its group is the one nginx's workers run in.
-  if (process.getuid?.() === 0) chownSync(layout.htpasswd, 0, Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })));
   mkdirSync(layout.logDir, { recursive: true });
   mkdirSync(join(dir, 'assets'), { recursive: true });
   writeFileSync(join(dir, 'assets', 'app.0123456789abcdef.css'), 'body{}');
@@ -106,10 +101,10 @@ describe('the rendered site in a running nginx', () => {
     expect((await get('/assets/robots.txt')).headers.get('cache-control')).toBe('no-cache');
   });
 
-  it('sends the staging header to the idle colour, only with the password', async () => {
+  // The password itself is checked where the deploy writes htpasswd for nginx's real workers
+  // (test/staging-auth.test.ts): here it is written as root's, as the renderer alone leaves it.
+  it('asks for the password on the staging header', async () => {
     expect((await get('/api/x', { 'X-Staging': '1' })).status).toBe(401);
-    expect((await get('/api/x', { 'X-Staging': '1', Authorization: 'Basic dGVhbTp3cm9uZw==' })).status).toBe(401);
-    expect(await (await get('/api/x', { 'X-Staging': '1', Authorization: basic })).text()).toMatch(/^green \/api\/x /);
   });
 
   it('switches by renaming symlinks, without a reload', async () => {

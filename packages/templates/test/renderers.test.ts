@@ -108,8 +108,9 @@ describe('secrets', () => {
       if (file.path.endsWith('/shared/env')) continue;
       for (const value of Object.values(DUMMY_SECRETS)) expect(file.content).not.toContain(value);
     }
-    expect(files.find((f) => f.path.endsWith('/shared/env'))?.mode).toBe(0o600);
-    expect(files.find((f) => f.path.endsWith('/htpasswd'))?.mode).toBe(0o640);
+    expect(files.find((f) => f.path.endsWith('/shared/env'))).toMatchObject({ mode: 0o600, secret: true });
+    expect(files.find((f) => f.path.endsWith('/htpasswd'))).toMatchObject({ mode: 0o640, group: 'nginx', secret: true });
+    expect(files.filter((f) => f.secret).map((f) => f.path.slice(f.path.lastIndexOf('/') + 1))).toEqual(['htpasswd', 'env']);
   });
 
   it('hashes the staging password as {SSHA}, with a stable salt', () => {

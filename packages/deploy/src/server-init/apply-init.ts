@@ -1,4 +1,4 @@
-import { CommandError, type Host, waitFor } from '@switchyard/host';
+import { COMMAND_TIMEOUT_MS, CommandError, type Host, waitFor } from '@switchyard/host';
 import { DeployFailed } from '../errors';
 import type { InitChange } from './plan-init';
 
@@ -22,7 +22,7 @@ const START_USER_MANAGER = [
 ].join('\n');
 
 async function must(host: Host, argv: string[], what: string, input?: string): Promise<void> {
-  const result = await host.run(argv, { nothrow: true, timeoutMs: 600_000, ...(input === undefined ? {} : { input }) });
+  const result = await host.run(argv, { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.build, ...(input === undefined ? {} : { input }) });
   if (!result.ok) throw new DeployFailed(`${what}: ${result.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${result.exitCode}`}`);
 }
 
@@ -48,11 +48,11 @@ export async function applyInitChange(host: Host, change: InitChange): Promise<v
         await must(host, ['loginctl', 'enable-linger', change.user], `loginctl enable-linger ${change.user} failed`);
         return;
       }
-      const uid = (await host.run(['id', '-u', change.user])).stdout.trim();
+      const uid = (await host.run(['id', '-u', change.user], { timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout.trim();
       await must(host, ['sh', '-c', START_USER_MANAGER, 'sh', change.user, uid], `could not start ${change.user}'s systemd manager`);
       const ready = await waitFor(
         async () => {
-          const state = await host.run(['runuser', '-u', change.user, '--', 'env', `XDG_RUNTIME_DIR=/run/user/${uid}`, 'systemctl', '--user', 'is-system-running'], { nothrow: true });
+          const state = await host.run(['runuser', '-u', change.user, '--', 'env', `XDG_RUNTIME_DIR=/run/user/${uid}`, 'systemctl', '--user', 'is-system-running'], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
           return ['running', 'degraded'].includes(state.stdout.trim());
         },
         { timeoutMs: MANAGER_START_MS, intervalMs: 100 },
@@ -64,7 +64,7 @@ export async function applyInitChange(host: Host, change: InitChange): Promise<v
       // Checked by visudo before it is in place: a broken sudoers file can lock root out of sudo.
       const temp = `${change.path}.switchyard-new`;
       await host.writeFileAtomic(temp, change.content, 0o440);
-      const checked = await host.run(['visudo', '-c', '-q', '-f', temp], { nothrow: true });
+      const checked = await host.run(['visudo', '-c', '-q', '-f', temp], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       if (!checked.ok) {
         await host.remove(temp);
         throw new CommandError(['visudo', '-c', '-f', temp], checked.exitCode, checked.stdout + checked.stderr);

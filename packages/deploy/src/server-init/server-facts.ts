@@ -1,5 +1,5 @@
 import type { Config } from '@switchyard/config';
-import { type Host, systemdIsPid1 } from '@switchyard/host';
+import { COMMAND_TIMEOUT_MS, type Host, systemdIsPid1 } from '@switchyard/host';
 import type { ServerLayout } from '@switchyard/templates';
 
 /** What server:init needs to know about a server before it decides what to change; read-only. */
@@ -34,7 +34,7 @@ export interface ServerFacts {
 const PACKAGE_OF: Record<string, string> = { nginx: 'nginx', rsync: 'rsync', sudo: 'sudo', flock: 'util-linux' };
 
 async function out(host: Host, argv: string[]): Promise<string | null> {
-  const result = await host.run(argv, { nothrow: true });
+  const result = await host.run(argv, { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
   return result.ok ? result.stdout.trim() : null;
 }
 
@@ -60,7 +60,7 @@ export async function observeServer(host: Host, config: Config, layout: ServerLa
   const userManagerAnswers =
     deployUid !== null &&
     ['running', 'degraded'].includes(
-      (await host.run(asUser(facts, ['env', `XDG_RUNTIME_DIR=/run/user/${deployUid}`, 'systemctl', '--user', 'is-system-running']), { nothrow: true })).stdout.trim(),
+      (await host.run(asUser(facts, ['env', `XDG_RUNTIME_DIR=/run/user/${deployUid}`, 'systemctl', '--user', 'is-system-running']), { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout.trim(),
     );
   const nginxUser = await out(host, ['sh', '-c', 'sed -n "s/^[[:space:]]*user[[:space:]]\\{1,\\}\\([^[:space:];]*\\).*/\\1/p" /etc/nginx/nginx.conf | head -n 1']);
   const nginxGroup = nginxUser ? await out(host, ['id', '-gn', nginxUser]) : null;
@@ -80,12 +80,12 @@ export async function observeServer(host: Host, config: Config, layout: ServerLa
       exists: stat !== null,
       owner: owner ?? null,
       mode: mode ?? null,
-      parentWritable: (await host.run(['sh', '-c', 'd=$(dirname -- "$1"); until [ -e "$d" ]; do d=$(dirname -- "$d"); done; [ -w "$d" ]', 'sh', layout.appRoot], { nothrow: true })).ok,
+      parentWritable: (await host.run(['sh', '-c', 'd=$(dirname -- "$1"); until [ -e "$d" ]; do d=$(dirname -- "$d"); done; [ -w "$d" ]', 'sh', layout.appRoot], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick })).ok,
     },
     systemdIsPid1: pid1,
     userManagerAnswers,
     sudoers: isRoot ? await host.readFile(layout.sudoersFile) : undefined,
-    sudoAllowsReload: (await host.run(['sudo', '-n', '-l', ...['nginx', '-s', 'reload']], { nothrow: true })).ok,
+    sudoAllowsReload: (await host.run(['sudo', '-n', '-l', ...['nginx', '-s', 'reload']], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick })).ok,
     nginxInclude: await host.readFile(layout.systemNginxInclude).catch(() => undefined),
     envFile: await host.readFile(layout.envFile).catch(() => undefined),
     nginxGroup: nginxGroup || null,

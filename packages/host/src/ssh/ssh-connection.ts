@@ -2,7 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SshError } from '../errors';
+import { COMMAND_TIMEOUT_MS } from '../command-timeouts';
+import { CommandTimeoutError, SshError } from '../errors';
 import { runCommand } from '../run';
 import { shellQuote } from './remote-command';
 import { describeTarget, sshFailure, type SshTarget } from './ssh-failure';
@@ -61,10 +62,16 @@ export async function openSsh(target: SshTarget): Promise<SshConnection> {
   const forwards = new Map<string, string>();
   let closed = false;
 
+  // ConnectTimeout bounds the TCP connection; the handshake and login after it get 20 s more.
+  const masterTimeoutMs = (target.connectTimeoutSec + 20) * 1000;
   const master = await runCommand(['ssh', ...base, '-o', 'ControlMaster=yes', '-o', `ControlPersist=${PERSIST}`, '-f', '-N', target.destination], {
     nothrow: true,
     input: '',
-    timeoutMs: (target.connectTimeoutSec + 20) * 1000,
+    timeoutMs: masterTimeoutMs,
+  }).catch((error: unknown) => {
+    rmSync(controlDir, { recursive: true, force: true });
+    if (error instanceof CommandTimeoutError) throw new SshError(`${target.destination}: ssh ${describeTarget(target)} did not connect and log in within ${masterTimeoutMs / 1000} s`);
+    throw error;
   });
   if (!master.ok) {
     rmSync(controlDir, { recursive: true, force: true });
@@ -95,7 +102,11 @@ export async function openSsh(target: SshTarget): Promise<SshConnection> {
       const known = forwards.get(remote);
       if (known) return known;
       const local = join(controlDir, `f${forwards.size}`);
-      const added = await runCommand(['ssh', ...base, '-O', 'forward', '-L', `${local}:${remote}`, target.destination], { nothrow: true, input: '' });
+      const added = await runCommand(['ssh', ...base, '-O', 'forward', '-L', `${local}:${remote}`, target.destination], {
+        nothrow: true,
+        input: '',
+        timeoutMs: COMMAND_TIMEOUT_MS.sshControl,
+      });
       if (!added.ok)
         throw new SshError(`${target.destination}: SSH would not forward to ${remote} (${added.stderr.trim()}); the server's sshd must allow forwarding (AllowStreamLocalForwarding, AllowTcpForwarding)`);
       forwards.set(remote, local);

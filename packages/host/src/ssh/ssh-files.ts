@@ -1,7 +1,8 @@
+import { COMMAND_TIMEOUT_MS } from '../command-timeouts';
 import { HostFileError } from '../errors';
 import type { Host, RunOptions, RunResult } from '../host';
 
-type Run = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
+type Run = (argv: readonly string[], options: RunOptions) => Promise<RunResult>;
 
 /** The errno name for the reason coreutils printed, so callers can test codes as with node:fs. */
 const CODES: [RegExp, string][] = [
@@ -25,8 +26,10 @@ function fileFailure(operation: string, path: string, result: RunResult): HostFi
   return new HostFileError(operation, path, code, reason);
 }
 
-async function must(run: Run, operation: string, path: string, argv: string[], input?: string): Promise<RunResult> {
-  const result = await run(argv, { nothrow: true, ...(input === undefined ? {} : { input }) });
+/** Each operation here is a file or a directory entry (quick), unless `timeoutMs` says otherwise. */
+async function must(run: Run, operation: string, path: string, argv: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  const { input, timeoutMs = COMMAND_TIMEOUT_MS.quick } = options;
+  const result = await run(argv, { nothrow: true, timeoutMs, ...(input === undefined ? {} : { input }) });
   if (!result.ok) throw fileFailure(operation, path, result);
   return result;
 }
@@ -35,8 +38,9 @@ const mode8 = (mode: number) => mode.toString(8).padStart(4, '0');
 
 // A sibling temp name, so the rename stays in one directory (atomic); $$ keeps two writers apart.
 const TEMP = 'tmp="$(dirname -- "$1")/.$(basename -- "$1").$$.tmp"; trap \'rm -f -- "$tmp"\' EXIT';
-// Written 0600 until complete, then given its mode: a secrets file is never readable by others, even half-written.
-const WRITE_ATOMIC = `${TEMP}; (umask 077; cat > "$tmp") && chmod "$2" "$tmp" && sync -- "$tmp" && mv -f -T -- "$tmp" "$1" && sync -- "$(dirname -- "$1")"`;
+// Written 0600 until complete, then given its group ($3, when not empty) and mode: a secrets file is
+// never readable by others, even half-written.
+const WRITE_ATOMIC = `${TEMP}; (umask 077; cat > "$tmp") && { [ -z "$3" ] || chgrp -- "$3" "$tmp"; } && chmod "$2" "$tmp" && sync -- "$tmp" && mv -f -T -- "$tmp" "$1" && sync -- "$(dirname -- "$1")"`;
 const APPEND = '[ -e "$1" ] || (umask 077; : >> "$1"; chmod "$2" "$1"); cat >> "$1"';
 const LINK_ATOMIC = `${TEMP}; ln -s -- "$2" "$tmp" && mv -f -T -- "$tmp" "$1"`;
 // Pairs of lines (link, target) on stdin, each renamed into place; parameter expansion, not
@@ -52,24 +56,24 @@ export function remoteFiles(run: Run): Omit<Host, 'name' | 'run' | 'lock' | 'htt
   const sh = (script: string, ...args: string[]) => ['sh', '-c', script, 'sh', ...args];
   return {
     async readFile(path) {
-      const result = await run(sh('if [ -e "$1" ]; then exec cat -- "$1"; fi; exit 3', path), { nothrow: true });
+      const result = await run(sh('if [ -e "$1" ]; then exec cat -- "$1"; fi; exit 3', path), { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       if (result.exitCode === 3) return undefined;
       if (!result.ok) throw fileFailure('read', path, result);
       return result.stdout;
     },
     async exists(path) {
-      const result = await run(sh('[ -e "$1" ] || [ -L "$1" ]', path), { nothrow: true });
+      const result = await run(sh('[ -e "$1" ] || [ -L "$1" ]', path), { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       if (result.exitCode === 0 || result.exitCode === 1) return result.exitCode === 0;
       throw fileFailure('inspect', path, result);
     },
     async mkdirp(path, mode = 0o755) {
       await must(run, 'create directory', path, ['mkdir', '-p', '-m', mode8(mode), '--', path]);
     },
-    async writeFileAtomic(path, content, mode = 0o644) {
-      await must(run, 'write', path, sh(WRITE_ATOMIC, path, mode8(mode)), content);
+    async writeFileAtomic(path, content, mode = 0o644, group) {
+      await must(run, 'write', path, sh(WRITE_ATOMIC, path, mode8(mode), group === undefined ? '' : String(group)), { input: content });
     },
     async appendFile(path, content, mode = 0o644) {
-      await must(run, 'append to', path, sh(APPEND, path, mode8(mode)), content);
+      await must(run, 'append to', path, sh(APPEND, path, mode8(mode)), { input: content });
     },
     async symlinkAtomic(target, linkPath) {
       await must(run, 'link', linkPath, sh(LINK_ATOMIC, linkPath, target));
@@ -84,19 +88,20 @@ export function remoteFiles(run: Run): Omit<Host, 'name' | 'run' | 'lock' | 'htt
       for (let i = 0; i + 1 < listed.length; i += 2) current.set(listed[i]!, listed[i + 1]!);
       const changed = links.filter((link) => current.get(link.path) !== link.target);
       if (changed.length === 0) return 0;
-      await must(run, 'link', changed[0]!.path, sh(POINT_LINKS), changed.map((link) => `${link.path}\n${link.target}\n`).join(''));
+      await must(run, 'link', changed[0]!.path, sh(POINT_LINKS), { input: changed.map((link) => `${link.path}\n${link.target}\n`).join('') });
       return changed.length;
     },
     async readlink(path) {
-      const result = await run(['readlink', '--', path], { nothrow: true });
+      const result = await run(['readlink', '--', path], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       // readlink(1) exits 1 for a missing path and for a path that is not a link alike.
       return result.ok ? result.stdout.replace(/\n$/, '') : undefined;
     },
     async remove(path) {
-      await must(run, 'remove', path, ['rm', '-rf', '--', path]);
+      // A whole release, node_modules and all.
+      await must(run, 'remove', path, ['rm', '-rf', '--', path], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     },
     async listDir(path) {
-      const result = await run(sh('[ -d "$1" ] || exit 3; find "$1" -mindepth 1 -maxdepth 1 -printf "%f\\0"', path), { nothrow: true });
+      const result = await run(sh('[ -d "$1" ] || exit 3; find "$1" -mindepth 1 -maxdepth 1 -printf "%f\\0"', path), { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       if (result.exitCode === 3) return [];
       if (!result.ok) throw fileFailure('list', path, result);
       return result.stdout.split('\0').filter(Boolean).sort();

@@ -1,11 +1,12 @@
 import type { Host, RunOptions, RunResult } from '../host';
 import { httpGet, type ProbeTarget } from '../http-probe';
 import { rsyncArgs } from '../local-host';
-import { CommandError } from '../errors';
+import { COMMAND_TIMEOUT_MS } from '../command-timeouts';
+import { CommandError, CommandTimeoutError } from '../errors';
 import { pipeCommands } from '../pipe';
 import { runCommand } from '../run';
 import { streamLines } from '../stream';
-import { remoteCommand, remoteStdin } from './remote-command';
+import { remoteCommand, remoteStdin, timedOut } from './remote-command';
 import { openSsh, type SshConnection } from './ssh-connection';
 import { remoteShell } from './remote-shell';
 import type { SshTarget } from './ssh-failure';
@@ -45,10 +46,11 @@ export async function sshHost(target: SshTarget, name = target.destination): Pro
   const ssh = await openSsh(target);
   const shell = remoteShell(ssh);
 
-  async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  async function run(argv: readonly string[], options: RunOptions): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('run: empty argv');
     const spec = { argv, ...options };
     const result = await shell.exec(remoteCommand(spec), remoteStdin(spec, options.input), options.timeoutMs);
+    if (timedOut(result)) throw new CommandTimeoutError(argv, options.timeoutMs);
     if (!result.ok && !options.nothrow) throw new CommandError(argv, result.exitCode, result.stderr);
     return result;
   }
@@ -84,11 +86,11 @@ export async function sshHost(target: SshTarget, name = target.destination): Pro
       return httpGet({ socketPath: local }, path, options);
     },
     async upload(localDir, dir, options) {
-      await runCommand(['rsync', '-e', ssh.rsyncShell(), ...rsyncArgs(localDir, options), ssh.rsyncDestination(`${dir}/`)]);
+      await runCommand(['rsync', '-e', ssh.rsyncShell(), ...rsyncArgs(localDir, options), ssh.rsyncDestination(`${dir}/`)], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     },
     async unpack(producer, dir) {
       const tar = ['tar', '-x', '-f', '-', '-C', dir];
-      await pipeCommands(producer, ssh.session(remoteCommand({ argv: tar })), tar);
+      await pipeCommands(producer, ssh.session(remoteCommand({ argv: tar })), tar, COMMAND_TIMEOUT_MS.tree);
     },
     close() {
       shell.close();

@@ -1,8 +1,11 @@
 import type { DeployState } from '@switchyard/host';
 import type { Color, LinkSpec, LiveState, RenderedFile } from '@switchyard/templates';
 
-/** What a release is made of, on the deploying machine: a directory (rsync), or a commit (git archive). */
-export type ShipSource = { type: 'path'; dir: string } | { type: 'git'; mirror: string; commit: string };
+/**
+ * What a release is made of, on the deploying machine: a directory (rsync), or a commit (git
+ * archive); `bytes`: about the space it takes on the server.
+ */
+export type ShipSource = ({ type: 'path'; dir: string } | { type: 'git'; mirror: string; commit: string }) & { bytes: number };
 
 /**
  * What a step does, as plain data: planners build lists of these from config and facts (pure, so

@@ -109,6 +109,24 @@ async function failWithLogs(ctx: StepContext, color: Color, stop: boolean, reaso
   throw new DeployFailed(`${color} failed its health gate: ${reason}. ${stop ? `${color} was stopped; ` : ''}traffic is unchanged`);
 }
 
+const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
+
+/**
+ * Ships, installs or builds a release; if that fails, the half-made release goes at once: no colour
+ * points at it yet, and on a full disk its bytes are what the running app needs to go on writing
+ * its log. A full disk is said in one line, not in rsync's or npm's words.
+ */
+async function makingRelease(ctx: StepContext, releaseId: string, make: () => Promise<void>): Promise<void> {
+  try {
+    await make();
+  } catch (error) {
+    await ctx.host.remove(ctx.layout.release(releaseId)).catch(() => undefined);
+    if (/No space left on device|ENOSPC/.test((error as Error).message))
+      throw new DeployFailed(`no space left on ${ctx.layout.releasesDir}: release ${releaseId} did not fit and was removed; traffic is unchanged`);
+    throw error;
+  }
+}
+
 const handlers: Handlers = {
   async preflight(ctx) {
     await checkDeployRoot(ctx.host, ctx.layout.appRoot, MIN_FREE_BYTES);
@@ -131,28 +149,38 @@ const handlers: Handlers = {
 
   async 'ship-release'(ctx, { releaseId, source, basis }) {
     const dir = ctx.layout.release(releaseId);
-    // A directory left by a crashed attempt is redone from scratch: releases are never patched.
-    await ctx.host.remove(dir);
-    await ctx.host.mkdirp(dir, 0o755);
-    if (source.type === 'git') await ctx.host.unpack(['git', '-C', source.mirror, 'archive', '--format=tar', source.commit], dir);
-    // Files unchanged since the last release are copied on the server, not sent again.
-    else await ctx.host.upload(source.dir, dir, { exclude: ['node_modules', '.git'], ...(basis ? { basis: ctx.layout.release(basis) } : {}) });
+    // Checked before a byte is sent: a disk filled by a release would stop the live app's logging.
+    const free = await ctx.host.diskFree(ctx.layout.releasesDir);
+    if (free < source.bytes + MIN_FREE_BYTES)
+      throw new DeployFailed(
+        `not enough space on ${ctx.layout.releasesDir} for release ${releaseId}: it takes about ${mb(source.bytes)} MB, ${mb(MIN_FREE_BYTES)} MB must stay free for the running app, and ${mb(free)} MB are free. Nothing was shipped; traffic is unchanged`,
+      );
+    await makingRelease(ctx, releaseId, async () => {
+      // A directory left by a crashed attempt is redone from scratch: releases are never patched.
+      await ctx.host.remove(dir);
+      await ctx.host.mkdirp(dir, 0o755);
+      if (source.type === 'git') await ctx.host.unpack(['git', '-C', source.mirror, 'archive', '--format=tar', source.commit], dir);
+      // Files unchanged since the last release are copied on the server, not sent again.
+      else await ctx.host.upload(source.dir, dir, { exclude: ['node_modules', '.git'], ...(basis ? { basis: ctx.layout.release(basis) } : {}) });
+    });
   },
 
   async install(ctx, { releaseId, reuseFrom }) {
     const dir = ctx.layout.release(releaseId);
     const { install, build } = ctx.config.build;
     const previousModules = reuseFrom ? `${ctx.layout.release(reuseFrom)}/node_modules` : undefined;
-    if (previousModules && (await ctx.host.exists(previousModules))) {
-      // A copy, never hard links: a build or postinstall step that rewrites a file in place must not
-      // change the release a colour runs. Copy-on-write where the filesystem has it (btrfs, XFS), a
-      // plain copy elsewhere: still several times faster than installing again (README, "Install").
-      await ctx.host.run(['cp', '-a', '--reflink=auto', previousModules, `${dir}/node_modules`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
-    } else {
-      if (previousModules) ctx.out.emit({ type: 'note', message: `${reuseFrom} has no node_modules to reuse: installing` });
-      if (install) await ctx.host.run(install, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
-    }
-    if (build) await ctx.host.run(build, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
+    await makingRelease(ctx, releaseId, async () => {
+      if (previousModules && (await ctx.host.exists(previousModules))) {
+        // A copy, never hard links: a build or postinstall step that rewrites a file in place must not
+        // change the release a colour runs. Copy-on-write where the filesystem has it (btrfs, XFS), a
+        // plain copy elsewhere: still several times faster than installing again (README, "Install").
+        await ctx.host.run(['cp', '-a', '--reflink=auto', previousModules, `${dir}/node_modules`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
+      } else {
+        if (previousModules) ctx.out.emit({ type: 'note', message: `${reuseFrom} has no node_modules to reuse: installing` });
+        if (install) await ctx.host.run(install, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
+      }
+      if (build) await ctx.host.run(build, { cwd: dir, timeoutMs: COMMAND_TIMEOUT_MS.build });
+    });
   },
 
   async 'link-color'(ctx, { color, releaseId }) {

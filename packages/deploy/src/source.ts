@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type Config, UsageError } from '@switchyard/config';
-import { describeSourceTree, fetchGitSource, isDirectory, type SourceTree } from '@switchyard/host';
+import { commitBytes, describeSourceTree, fetchGitSource, isDirectory, type SourceTree, treeBytes } from '@switchyard/host';
 import type { ShipSource } from './actions';
 
 /** The code a release is made from, on the deploying machine. */
@@ -18,12 +18,12 @@ export function resolveSource(config: Config, override: string | undefined): Rel
   if (config.source.type === 'git' && override === undefined) {
     const { repository, ref } = config.source;
     const fetched = fetchGitSource(repository, ref, config.build.lockfile);
-    return { ...fetched, dir: `${repository} ${ref}`, ship: { type: 'git', mirror: fetched.mirror, commit: fetched.sha } };
+    return { ...fetched, dir: `${repository} ${ref}`, ship: { type: 'git', mirror: fetched.mirror, commit: fetched.sha, bytes: commitBytes(fetched.mirror, fetched.sha) } };
   }
   const configured = override ?? (config.source.type === 'path' ? config.source.path : '.');
   const dir = isAbsolute(configured) ? configured : resolve(override ? process.cwd() : config.paths.projectRoot, configured);
   if (!isDirectory(dir)) throw new UsageError(`${override ? '--source' : `${config.paths.configFile}: source.path`}: ${dir} is not a directory`);
-  return { dir, ...describeSourceTree(dir, config.build.lockfile), ship: { type: 'path', dir } };
+  return { dir, ...describeSourceTree(dir, config.build.lockfile), ship: { type: 'path', dir, bytes: treeBytes(dir) } };
 }
 
 const SHOWN = 10;

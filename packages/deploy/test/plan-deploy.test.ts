@@ -4,7 +4,7 @@ import { servingColor } from '../src/observe';
 import { planDeploy, releasesToPrune } from '../src/plan-deploy';
 import { factsAfterTwoDeploys, factsFresh, NEW, R1, R2, R3, testConfig } from './fixtures';
 
-const input = { deployId: 'd1', releaseId: NEW, sha: 'ddddddd', source: { type: 'path', dir: '/src' } as const, lockfileHash: 'lock-1', switch: true };
+const input = { deployId: 'd1', releaseId: NEW, sha: 'ddddddd', source: { type: 'path', dir: '/src', bytes: 4096 } as const, lockfileHash: 'lock-1', switch: true };
 const kinds = (steps: Step[]) => steps.map((s) => s.action.kind);
 const lastState = (steps: Step[]) => steps.filter((s) => s.action.kind === 'record-state').at(-1)?.action;
 

@@ -4,7 +4,7 @@ import { releaseIdFor } from '../src/ids';
 import { shipsUncommitted } from '../src/source';
 import { testConfig } from './fixtures';
 
-const source = (uncommitted: string[]) => ({ dir: '/src/app', sha: 'abcdef0123', lockfileHash: null, uncommitted, ship: { type: 'path', dir: '/src/app' } as const });
+const source = (uncommitted: string[]) => ({ dir: '/src/app', sha: 'abcdef0123', lockfileHash: null, uncommitted, ship: { type: 'path', dir: '/src/app', bytes: 4096 } as const });
 const inEnvironment = (environment: string) => ({ ...testConfig(), environment });
 
 describe('uncommitted changes in the source', () => {

@@ -28,7 +28,7 @@ export { chooseProcessDriver, type ChooseDriverOptions } from './choose-driver';
 export { httpGet, type ProbeTarget, type ProbeOptions, type ProbeResult } from './http-probe';
 export { nginxDriver, type NginxDriver, type NginxDriverOptions, type NginxTestResult } from './nginx-driver';
 export { CommandError, CommandTimeoutError, HostFileError, LockedError, StateFileError, DeployRootError, ProcessError, ProxyError, SourceTreeError, SshError } from './errors';
-export { describeSourceTree, isDirectory, type SourceTree } from './source-tree';
+export { commitBytes, describeSourceTree, isDirectory, type SourceTree, treeBytes } from './source-tree';
 export { sshHost, type SshTarget } from './ssh/ssh-host';
 export { describeTarget } from './ssh/ssh-failure';
 export { shellQuote } from './ssh/remote-command';

@@ -56,6 +56,36 @@ function treeHash(dir: string): string {
   return hash.digest('hex');
 }
 
+/** A file's share of a disk: whole blocks, as it will take on the server. */
+const onDisk = (bytes: number) => Math.ceil(bytes / 4096) * 4096 + 4096;
+
+/** About the space a copy of dir takes on the server (node_modules and .git left out, as they are not shipped). */
+export function treeBytes(dir: string): number {
+  let total = 0;
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === '.git') continue;
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) total += onDisk(statSync(full).size);
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+/** About the space commit's tree takes once unpacked on the server. */
+export function commitBytes(repository: string, commit: string): number {
+  const listed = git(repository, ['ls-tree', '-r', '-l', '-z', commit]);
+  if (listed.status !== 0) throw new SourceTreeError(`${repository}: git cannot list ${commit}: ${listed.stderr.trim()}`);
+  // "<mode> blob <sha> <size>\t<path>": a size of "-" is a submodule, which archive leaves out.
+  return listed.stdout
+    .split('\0')
+    .map((entry) => Number(/^\S+ blob \S+ +(\d+)\t/.exec(entry)?.[1] ?? Number.NaN))
+    .filter((size) => Number.isFinite(size))
+    .reduce((sum, size) => sum + onDisk(size), 0);
+}
+
 export function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,8 +20,8 @@ const canMount = (() => {
 const MB = 1024 * 1024;
 
 /** catalog-app 1.0.0 live on blue, its deploy root on a tmpfs of `sizeMb`. */
-async function onSmallDisk(onTestFinished: (fn: () => Promise<void>) => void, port: number, sizeMb: number): Promise<DeployProject> {
-  const project = await deployProject(port);
+async function onSmallDisk(onTestFinished: (fn: () => Promise<void>) => void, port: number, sizeMb: number, configPatch: Record<string, unknown> = {}): Promise<DeployProject> {
+  const project = await deployProject(port, configPatch);
   onTestFinished(() => project.cleanup());
   mkdirSync(project.serverRoot);
   const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=755`, 'tmpfs', project.serverRoot], { encoding: 'utf8' });
@@ -75,4 +75,31 @@ describe.skipIf(!canMount)('a release that does not fit (tmpfs: needs root with 
     expect(await project.liveColor()).toBe('blue');
     expect((await project.get('/')).status).toBe(200);
   });
+
+  const hasSystemctl = spawnSync('systemctl', ['--version']).status === 0;
+  for (const supervisor of ['plain', 'systemd'] as const)
+    it.skipIf(supervisor === 'systemd' && !hasSystemctl)(
+      `a disk that something else fills under a live app (${supervisor}): the same process keeps serving; its lost log lines are said once there is room`,
+      async ({ onTestFinished }) => {
+        const project = await onSmallDisk(onTestFinished, supervisor === 'plain' ? 19177 : 19178, 100, { supervisor });
+        const blue = project.colorPid('blue');
+        const loop = requestLoop(project.port);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Every block taken, as a runaway log or an upload would.
+        const filler = join(project.serverRoot, 'filler');
+        spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=1M'], { encoding: 'utf8' });
+        expect(freeMb(project.serverRoot)).toBeLessThan(1);
+        const served = loop.total;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(loop.total - served).toBeGreaterThan(20);
+        rmSync(filler);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const traffic = await loop.stop();
+
+        expect(traffic.failures).toEqual([]);
+        expect(project.colorPid('blue')).toBe(blue);
+        const log = readFileSync(join(project.appRoot, 'log/blue.log'), 'utf8');
+        expect(log).toMatch(/\[switchyard\] \d+ line\(s\) of output were lost: the log could not be written \(disk full\?\)\n/);
+      },
+    );
 });

@@ -1,4 +1,4 @@
-import type { Color, ServerLayout } from '@switchyard/templates';
+import { type Color, LOG_MAX_BYTES, LOG_PIPE_LINES, type ServerLayout } from '@switchyard/templates';
 import { join } from 'node:path';
 import { readEnvFiles } from './env-files';
 import { ProcessError } from './errors';
@@ -23,6 +23,7 @@ export interface PlainDriverOptions {
 // line; recorded before exec, so even a deploy killed right after the start leaves the pid behind.
 // sh's own command name has no spaces, so field 22 of its stat line is its start time. The umask
 // is the unit's (UMask=0007): a socket the app creates is its group's, nginx's (see run/'s group).
+// The app's output goes through the same bounded log writer as under systemd (LOG_PIPE_LINES).
 const LAUNCHER = [
   'pidfile=$1 log=$2',
   'shift 2',
@@ -30,7 +31,9 @@ const LAUNCHER = [
   'start=$(cut -d" " -f22 /proc/$$/stat)',
   'printf "%s %s\\n" "$$" "$start" > "$pidfile.tmp"',
   'mv -f "$pidfile.tmp" "$pidfile"',
-  'exec "$@" </dev/null >>"$log" 2>&1',
+  'exec </dev/null',
+  `max=${LOG_MAX_BYTES}`,
+  ...LOG_PIPE_LINES,
 ].join('\n');
 
 /** `${NAME}` in an argument replaced by the colour's variable, as systemd does in ExecStart. */

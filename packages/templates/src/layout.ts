@@ -60,6 +60,8 @@ export interface ServerLayout {
   colorEnvFile(color: Color): string;
   /** The worker unit's stdout and stderr. */
   workerLog: string;
+  /** bin/log-pipe: how systemd units start a colour, its output through a bounded log writer. */
+  logPipeScript: string;
   nginxAccessLog: string;
   nginxErrorLog: string;
   /** Temp directories of the private nginx; nginx creates each one, so they sit directly in nginxDir. */
@@ -123,6 +125,7 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     colorLog: (color) => join(logDir, `${color}.log`),
     colorEnvFile: (color) => join(runDir, `${color}.env`),
     workerLog: join(logDir, 'worker.log'),
+    logPipeScript: join(appRoot, 'bin', 'log-pipe'),
     nginxAccessLog: join(logDir, 'nginx-access.log'),
     nginxErrorLog: join(logDir, 'nginx-error.log'),
     privateNginxTemp: (kind) => join(nginxDir, `${kind}_temp`),

@@ -2,6 +2,7 @@ import type { Config } from '@switchyard/config';
 import { renderColorEnv, renderEnvFile } from './env-file';
 import { type Color, COLORS, serverLayout } from './layout';
 import { checkLiveState, type LiveState, renderLiveColor } from './live-state';
+import { renderLogPipeScript } from './log-pipe';
 import { renderHtpasswd } from './nginx/htpasswd';
 import { renderLiveConf } from './nginx/live-conf';
 import { renderPrivateNginxConf } from './nginx/main-conf';
@@ -48,6 +49,7 @@ export function renderAll(config: Config, live: LiveState, options: RenderOption
     if (release !== undefined) files.push({ path: layout.colorEnvFile(color), content: renderColorEnv(config, color, release), mode: 0o600 });
   }
   if (config.supervisor !== 'plain') {
+    files.push({ path: layout.logPipeScript, content: renderLogPipeScript(), mode: 0o755 });
     files.push({ path: `${layout.systemdDir}/${appUnitName(config.app)}`, content: renderAppUnit(config), mode: 0o644 });
     const worker = renderWorkerUnit(config, live.live);
     if (worker !== undefined) files.push({ path: `${layout.systemdDir}/${workerUnitName(config.app)}`, content: worker, mode: 0o644 });

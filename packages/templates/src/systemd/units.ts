@@ -2,6 +2,7 @@ import { type Config, moduleUnits } from '@switchyard/config';
 import { RenderError } from '../errors';
 import { safe } from '../guard';
 import { type Color, serverLayout } from '../layout';
+import { LOG_MAX_BYTES } from '../log-pipe';
 import { hardening } from './hardening';
 
 type UnitConfig = Pick<Config, 'app' | 'server' | 'start' | 'systemd' | 'modules' | 'shared'>;
@@ -53,14 +54,16 @@ function unit(config: UnitConfig, options: ServiceOptions): string {
       `WorkingDirectory=${options.workingDirectory}`,
       ...options.environmentFiles.map((envFile) => `EnvironmentFile=${envFile}`),
       ...options.execStartPre.map((line) => `ExecStartPre=${line}`),
-      `ExecStart=${options.exec}`,
+      // Through the log writer (bin/log-pipe): a full disk cannot kill the app, a log cannot fill it.
+      `ExecStart=/bin/sh ${layout.logPipeScript} ${options.log} ${LOG_MAX_BYTES} ${options.exec}`,
       'Restart=on-failure',
       'RestartSec=1',
       // SIGTERM comes once nginx has no connection left to the colour; the app may still finish work.
       'KillSignal=SIGTERM',
       `TimeoutStopSec=${config.systemd.stopTimeoutSec}`,
       `SyslogIdentifier=${options.identifier}`,
-      // No journal where systemd is not PID 1: the same log files the plain-process driver writes.
+      // The log writer's own complaints (no journal where systemd is not PID 1); the app's output
+      // reaches the same file through the writer.
       `StandardOutput=append:${options.log}`,
       `StandardError=append:${options.log}`,
       '',

@@ -27,6 +27,9 @@ const WRITER = [
  * loses its output, and a log written for months fills any disk.
  */
 export const LOG_PIPE_LINES = [
+  // A log that cannot even be opened (a directory, a wrong owner) is a broken setup: the colour
+  // fails to start, and its gate says so. Only a disk that fills later is survived.
+  ': >>"$log" || exit 1',
   'pipe="$log.pipe"',
   'rm -f "$pipe" && mkfifo -m 600 "$pipe" || exit 1',
   // Its own stdout and stderr closed: whoever started the app (a command waiting for its output) is not kept waiting.

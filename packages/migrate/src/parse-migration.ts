@@ -25,7 +25,8 @@ export function parseMigration(path: string, bytes: Uint8Array): Parsed {
   }
   const problems: FileProblem[] = [];
   const problem = (line: number, message: string) => problems.push({ path, line, message });
-  const lines = Buffer.from(bytes).toString('utf8').split(/\r?\n/);
+  // An editor's byte-order mark would hide a first-line marker; CRLF files read like LF ones (the checksum keeps the bytes).
+  const lines = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
   const directives = new Set<string>();
   const sections: { up?: number; down?: number } = {};
   let current: 'header' | 'up' | 'down' = 'header';

@@ -19,8 +19,12 @@ const adapt = (target: PGliteInterface | Transaction): Queryable => ({
  * none, for CREATE INDEX CONCURRENTLY) as on any connection; a fresh BEGIN before the end gives
  * PGlite's COMMIT something to close.
  *
- * The advisory lock the runner takes is then always granted at once (the one backend already holds
- * every lock there is): on PGlite the mutex is what makes a second runner wait, bounded by `waitMs`.
+ * While PGlite believes a transaction is open it skips its sync after each query; on a data directory
+ * (NodeFS) that sync does nothing, as every write reaches the files at once, but an in-browser
+ * file system (idb://) would be synced only when the session ends.
+ *
+ * The advisory lock the runner takes is always granted at once here (there is no other backend to
+ * hold it): on PGlite the mutex is what makes a second runner wait, bounded by `waitMs`.
  */
 export function pgliteDatabase(pglite: PGliteInterface): Database {
   return {

@@ -27,6 +27,13 @@ describe('parseMigration', () => {
     });
   });
 
+  it('reads a file with a byte-order mark and CRLF line ends like any other', () => {
+    expect(parse('0001_a.sql', '\uFEFF-- migrate:up\r\nSELECT 1;\r\n-- migrate:down\r\nSELECT 2;\r\n').migration).toMatchObject({
+      up: { line: 2, statements: [{ sql: 'SELECT 1', line: 2 }] },
+      down: { line: 4, statements: [{ sql: 'SELECT 2', line: 4 }] },
+    });
+  });
+
   it('treats an empty down section as none: the migration cannot be reverted', () => {
     expect(parse('0001_a.sql', '-- migrate:up\nSELECT 1;\n-- migrate:down\n-- nothing to undo\n').migration?.down).toBeUndefined();
   });

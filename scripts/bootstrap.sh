@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 # benchmarks; git gives release ids their sha; python3-django and gunicorn run the Django example
 # (examples/django-site) with Debian's /usr/bin/python3, no pip. openssh-client reaches servers;
 # openssh-server, sudo and iproute2 (network namespaces) make the servers the remote tests deploy to.
+# postgresql gives the migration tests a real server: packages/testbed runs a private one per test file.
 SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django gunicorn
-  openssh-client openssh-server sudo iproute2)
+  openssh-client openssh-server sudo iproute2 postgresql)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do

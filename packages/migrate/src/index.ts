@@ -10,3 +10,4 @@ export { readMigrationFolder } from './read-folder';
 export { type AppliedMigration, type Phase } from './schema';
 export { splitStatements, type Statement } from './statements';
 export { JOURNAL_TABLE } from './journal';
+export { checkMigration, formatFinding, RULES, type Finding, type RuleId } from './safety';

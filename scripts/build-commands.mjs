@@ -22,8 +22,9 @@ await build({
   mainFields: ['module', 'main'],
   // Some dependencies are CommonJS and call require(); ESM output needs one.
   banner: { js: "import { createRequire as __sy_createRequire } from 'node:module'; const require = __sy_createRequire(import.meta.url);" },
-  // The sample app's release maker finds its files next to itself, so it must stay a file of its own.
-  external: ['@switchyard/catalog-app', '@switchyard/catalog-app/*'],
+  // The sample app's release maker finds its files next to itself, so it must stay a file of its own;
+  // so do PGlite's and the SQL parser's WebAssembly, and pg's optional native binding is not there at all.
+  external: ['@switchyard/catalog-app', '@switchyard/catalog-app/*', '@electric-sql/pglite', 'libpg-query', 'pg-native'],
   logLevel: 'warning',
 });
 console.log(`built ${commands.map((name) => basename(name, '.ts')).join(', ')} into dist/commands/`);

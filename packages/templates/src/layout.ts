@@ -19,6 +19,8 @@ export interface ServerLayout {
   sharedDir: string;
   /** Secrets and plain variables for the app; mode 0600. */
   envFile: string;
+  /** PGlite's data directory (migrations.database "pglite"): the embedded database outlives releases. */
+  pgliteDir: string;
   colorsDir: string;
   /** colors/<colour> -> ../releases/<id> */
   colorLink(color: Color): string;
@@ -101,6 +103,7 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     release: (id) => join(releasesDir, id),
     sharedDir,
     envFile: join(sharedDir, 'env'),
+    pgliteDir: join(sharedDir, 'pglite'),
     colorsDir,
     colorLink: (color) => join(colorsDir, color),
     runDir,

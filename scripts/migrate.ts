@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { type Config, SwitchyardError, UsageError } from '@switchyard/config';
-import { createMigrationFile, migrationsOf, openMigrationDatabase, readReleaseMigrations, safetyFindings } from '@switchyard/deploy/migrations';
+import { type Config, UsageError } from '@switchyard/config';
+import { createMigrationFile, migrationsOf, openMigrationDatabase, readReleaseMigrations, safetyFindings, UnsafeMigrations } from '@switchyard/deploy/migrations';
 import { createMigrator, formatFinding, type Migration, type MigrationStatus, type RunReport } from '@switchyard/migrate';
 import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
 
@@ -18,13 +18,6 @@ the environment's (migrations.database: PostgreSQL at the URL secret, or PGlite 
 
 const ACTIONS = ['status', 'up', 'down', 'check', 'create', 'baseline', 'repair'] as const;
 type Action = (typeof ACTIONS)[number];
-
-/** A refused check: exit 1, nothing ran. */
-class UnsafeMigrations extends SwitchyardError {
-  constructor(lines: string[]) {
-    super(`${lines.join('\n')}\nthe safety check refuses ${lines.length === 1 ? 'this migration' : 'these migrations'}; nothing ran`, 1);
-  }
-}
 
 function sourceDir(config: Config, override: string | undefined): string {
   if (override !== undefined) return isAbsolute(override) ? override : resolve(process.cwd(), override);
@@ -44,14 +37,33 @@ function reportLines(report: RunReport): string[] {
   return [...report.steps.map((step) => `  ${verb} ${step.migration.name} (${step.migration.phase}) in ${step.durationMs} ms`), `${report.steps.length} migration(s) ${verb}`];
 }
 
+const VALUE_FLAGS = new Set(['--env', '--config-dir', '--source', '--to', '--phase']);
+
+/** The action and, for create, its name: the words that are not flags nor their values, wherever they stand. */
+function wordsOf(argv: string[]): { words: string[]; flags: string[] } {
+  const words: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) words.push(arg);
+    else {
+      flags.push(arg);
+      if (VALUE_FLAGS.has(arg) && i + 1 < argv.length) flags.push(argv[++i]!);
+    }
+  }
+  return { words, flags };
+}
+
 await runCommand(async () => {
-  const [first, ...rest] = process.argv.slice(2);
+  const { words, flags } = wordsOf(process.argv.slice(2));
+  const [first, name, ...extra] = words;
   const action = ACTIONS.find((a) => a === first);
   if (!action) {
-    if (first === '--help' || first === '-h') return print(USAGE);
-    throw new UsageError(`pnpm migrate: expected an action (${ACTIONS.join(', ')}), got ${first === undefined ? 'nothing' : JSON.stringify(first)}\n${USAGE}`);
+    if (flags.includes('--help') || flags.includes('-h')) return print(USAGE);
+    throw new UsageError(`pnpm migrate: expected an action (${ACTIONS.join(', ')}), got ${first === undefined ? 'none' : JSON.stringify(first)}\n${USAGE}`);
   }
   const takesName = action === 'create';
+  if (extra.length > 0 || (name !== undefined && !takesName)) throw new UsageError(`pnpm migrate ${action}: unexpected ${JSON.stringify(takesName ? extra[0] : name)}\n${USAGE}`);
   const args = parseCommandLine(
     USAGE,
     {
@@ -62,7 +74,7 @@ await runCommand(async () => {
       all: { type: 'boolean', default: false },
       'allow-out-of-order': { type: 'boolean', default: false },
     },
-    takesName ? rest.slice(1) : rest,
+    flags,
   );
   const config = loadConfigOrThrow(args.env, args['config-dir']);
   migrationsOf(config);
@@ -77,8 +89,7 @@ await runCommand(async () => {
   const output = (human: string[], json: unknown) => print(args.json ? JSON.stringify(json) : human.join('\n'));
 
   if (action === 'create') {
-    const name = rest[0];
-    if (name === undefined || name.startsWith('-')) throw new UsageError('pnpm migrate create: expected a NAME, such as add_price_to_products');
+    if (name === undefined) throw new UsageError('pnpm migrate create: expected a NAME, such as add_price_to_products');
     const path = createMigrationFile(resolve(source, migrationsOf(config).directory), name);
     return output([`created ${path}`], { created: path });
   }

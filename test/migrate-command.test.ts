@@ -122,7 +122,9 @@ describe('pnpm migrate', { timeout: 120_000 }, () => {
     const project = await deployProject(19181);
     onTestFinished(() => project.cleanup());
     const none = await runScript('migrate.ts', project.flags());
-    expect([none.code, none.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got "--env"']);
+    expect([none.code, none.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got none']);
+    const unknown = await runScript('migrate.ts', ['upp', ...project.flags()]);
+    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got "upp"']);
     const without = await runScript('migrate.ts', ['status', ...project.flags()]);
     expect(without.code).toBe(2);
     expect(without.stderr.trim()).toMatch(/config\/local\.json: no "migrations" section: this environment runs no migrations$/);

@@ -28,4 +28,6 @@ export interface Facts {
   nginxRunning: boolean;
   /** This server runs the worker module (its role, and the module enabled). */
   runsWorker: boolean;
+  /** This server's command runs the environment's migrations (the config has them; the first server). */
+  runsMigrations: boolean;
 }

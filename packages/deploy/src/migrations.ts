@@ -1,17 +1,21 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { type Config, UsageError } from '@switchyard/config';
+import { type Config, SwitchyardError, UsageError } from '@switchyard/config';
 import {
   checkMigration,
+  createMigrator,
   type Database,
   type Finding,
+  formatFinding,
   type Migration,
   pgliteDatabase,
   postgresDatabase,
   readMigrationFolder,
 } from '@switchyard/migrate';
 import { serverLayout } from '@switchyard/templates';
+import type { ShipSource } from './actions';
 
 /** The migrations section, or a clear error naming the file when the config has none. */
 export function migrationsOf(config: Config): NonNullable<Config['migrations']> {
@@ -36,6 +40,8 @@ export async function openMigrationDatabase(config: Config): Promise<Database> {
     );
   const dir = serverLayout(config).pgliteDir;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Loaded here, not with the command: its WebAssembly is for the commands that open a database.
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite(dir);
   await pglite.waitReady;
   return pgliteDatabase(pglite);
@@ -87,4 +93,58 @@ export function createMigrationFile(dir: string, name: string): string {
     { flag: 'wx' },
   );
   return path;
+}
+
+/**
+ * The migrations of a release's source, read on this machine (which then reaches the database):
+ * a directory's folder, or the folder of the commit a git source names.
+ */
+export async function sourceMigrations(config: Config, source: ShipSource): Promise<Migration[]> {
+  const directory = migrationsOf(config).directory;
+  if (source.type === 'path') return existsSync(join(source.dir, directory)) ? (await readReleaseMigrations(config, source.dir)).migrations : [];
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-migrations-'));
+  try {
+    const archive = spawnSync('git', ['-C', source.mirror, 'archive', '--format=tar', source.commit, '--', directory], { maxBuffer: 1 << 30 });
+    // A commit without the folder has no migrations: git says so, and there is nothing to read.
+    if (archive.status !== 0) return [];
+    const unpacked = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+    if (unpacked.status !== 0) throw new Error(`cannot unpack ${directory} of ${source.commit}: ${unpacked.stderr.toString().trim()}`);
+    return await readMigrationFolder(join(dir, directory));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A deploy's migrate step: the pending migrations of a phase, the expand ones after the safety
+ * check; each applied one is said. Returns nothing to do as a note, never an error.
+ */
+export async function runPhase(
+  config: Config,
+  source: ShipSource,
+  phase: 'expand' | 'contract',
+  deployId: string,
+  note: (message: string) => void,
+): Promise<void> {
+  const migrations = await sourceMigrations(config, source);
+  if (migrations.length === 0) return note(`no migrations in ${migrationsOf(config).directory}/`);
+  const db = await openMigrationDatabase(config);
+  try {
+    const migrator = createMigrator({ db, migrations, deployId, onEvent: (event) => event.type === 'waiting-for-lock' && note(`waiting for another migration run: ${event.holder}`) });
+    const planned = await migrator.up({ phase, dryRun: true });
+    const findings = phase === 'expand' ? await safetyFindings(planned.steps.map((step) => step.migration)) : [];
+    if (findings.length > 0) throw new UnsafeMigrations(findings.map(formatFinding));
+    const report = await migrator.up({ phase });
+    for (const step of report.steps) note(`applied ${step.migration.name} in ${step.durationMs} ms`);
+    if (report.steps.length === 0) note(`no ${phase} migration pending`);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The safety check refused: exit 1, nothing of the phase ran. */
+export class UnsafeMigrations extends SwitchyardError {
+  constructor(lines: string[]) {
+    super(`${lines.join('\n')}\nthe safety check refuses ${lines.length === 1 ? 'this migration' : 'these migrations'}; nothing ran`, 1);
+  }
 }

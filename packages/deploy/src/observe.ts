@@ -48,5 +48,6 @@ export async function observe(rt: Runtime, now: Date): Promise<Facts> {
     releases,
     nginxRunning: await rt.nginx.isRunning(),
     runsWorker: rt.roles.includes('worker') && rt.config.modules.includes('worker') && rt.config.start.worker !== undefined,
+    runsMigrations: rt.primary && rt.config.migrations !== undefined,
   };
 }

@@ -14,6 +14,8 @@ export interface Runtime {
   processes: ProcessDriver;
   nginx: NginxDriver;
   roles: readonly Role[];
+  /** The environment's first server: the one that runs what is done once per environment (migrations). */
+  primary: boolean;
 }
 
 export interface ConnectOptions {
@@ -34,17 +36,19 @@ export interface ServerSpec {
   roles: readonly Role[];
   /** Only reading: the drivers start nothing (no user manager). */
   readOnly: boolean;
+  /** The first server of the environment. */
+  primary: boolean;
 }
 
 /** Every server the config names, in its order; one server has every role. */
 export function serversOf(config: Config, options: ConnectOptions = {}): ServerSpec[] {
   const server = config.server;
   const readOnly = options.readOnly ?? false;
-  if (server.type !== 'ssh') return [{ name: 'local', target: undefined, config, roles: ['web', 'worker'], readOnly }];
+  if (server.type !== 'ssh') return [{ name: 'local', target: undefined, config, roles: ['web', 'worker'], readOnly, primary: true }];
   // Files named in the config (SSH config, key) are on the deploying machine, relative to the project.
   const onThisMachine = (path: string) => (isAbsolute(path) ? path : resolve(config.paths.projectRoot, path));
   const entries = server.hosts ?? [{ host: server.host!, roles: ['web', 'worker'] as Role[] }];
-  return entries.map((entry) => {
+  return entries.map((entry, index) => {
     const user = options.sshUser ?? ('user' in entry && entry.user ? entry.user : server.user);
     const port = ('port' in entry ? entry.port : undefined) ?? server.port;
     const root = ('root' in entry ? entry.root : undefined) ?? server.root;
@@ -59,7 +63,7 @@ export function serversOf(config: Config, options: ConnectOptions = {}): ServerS
       trustNewHostKey: options.trustNewHostKey ?? false,
     };
     const name = entries.length > 1 && entries.filter((e) => e.host === entry.host).length > 1 ? `${entry.host}:${root}` : entry.host;
-    return { name, target, config: { ...config, server: { ...server, root } }, roles: entry.roles, readOnly };
+    return { name, target, config: { ...config, server: { ...server, root } }, roles: entry.roles, readOnly, primary: index === 0 };
   });
 }
 
@@ -79,7 +83,7 @@ export async function openRuntime(spec: ServerSpec): Promise<Runtime> {
       readOnly: spec.readOnly,
     });
     const sudo = config.server.type === 'ssh' && config.server.privilege === 'sudo';
-    return { config, host, layout, processes, nginx: nginxDriver({ host, mode: config.nginx.mode, layout, sudo }), roles: spec.roles };
+    return { config, host, layout, processes, nginx: nginxDriver({ host, mode: config.nginx.mode, layout, sudo }), roles: spec.roles, primary: spec.primary };
   } catch (error) {
     host.close();
     throw error;

@@ -45,6 +45,7 @@ export function factsAfterTwoDeploys(overrides: Partial<Facts> = {}): Facts {
     releases: [R1, R2],
     nginxRunning: true,
     runsWorker: false,
+    runsMigrations: false,
     ...overrides,
   };
   // live.sock names the live colour unless a test says otherwise.
@@ -52,5 +53,5 @@ export function factsAfterTwoDeploys(overrides: Partial<Facts> = {}): Facts {
 }
 
 export function factsFresh(): Facts {
-  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, liveLink: null, idle: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [], nginxRunning: true, runsWorker: false };
+  return { now: '2026-11-10T00:00:00.000Z', state: initialState(), live: null, liveLink: null, idle: null, releaseOf: { blue: null, green: null }, running: { blue: false, green: false }, releases: [], nginxRunning: true, runsWorker: false, runsMigrations: false };
 }

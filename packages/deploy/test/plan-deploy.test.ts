@@ -175,3 +175,28 @@ describe('a lost live link', () => {
     expect(steps.some((s) => (s.action.kind === 'start-color' || s.action.kind === 'drain') && s.action.color === 'blue')).toBe(false);
   });
 });
+
+describe('migrations in a deploy', () => {
+  it('expand after the install and before the new colour starts; contract once the old colour has stopped', () => {
+    const { steps } = planDeploy(testConfig(), factsAfterTwoDeploys({ runsMigrations: true }), input);
+    const k = kinds(steps);
+    expect(k.indexOf('migrate')).toBeGreaterThan(k.indexOf('install'));
+    expect(k.indexOf('migrate')).toBeLessThan(k.indexOf('start-color'));
+    const [expand, contract] = steps.filter((s) => s.action.kind === 'migrate');
+    expect(expand?.action).toMatchObject({ phase: 'expand', deployId: 'd1' });
+    expect(contract?.action).toMatchObject({ phase: 'contract' });
+    expect(steps.indexOf(contract!)).toBeGreaterThan(k.lastIndexOf('drain'));
+  });
+
+  it('the old colour kept warm still runs the old code: no contract phase', () => {
+    const { steps } = planDeploy(testConfig({ keepOldWarm: true }), factsAfterTwoDeploys({ runsMigrations: true }), input);
+    expect(steps.filter((s) => s.action.kind === 'migrate').map((s) => s.action.kind === 'migrate' && s.action.phase)).toEqual(['expand']);
+  });
+
+  it('a first deploy has no old colour: both phases; --no-switch: expand only', () => {
+    const first = planDeploy(testConfig(), { ...factsFresh(), runsMigrations: true }, input).steps;
+    expect(first.filter((s) => s.action.kind === 'migrate')).toHaveLength(2);
+    const gated = planDeploy(testConfig(), factsAfterTwoDeploys({ runsMigrations: true }), { ...input, switch: false }).steps;
+    expect(gated.filter((s) => s.action.kind === 'migrate').map((s) => s.action.kind === 'migrate' && s.action.phase)).toEqual(['expand']);
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { postgresUnavailable, startTestPostgres } from '@switchyard/testbed';
+import { describe, expect, it } from 'vitest';
+import { deployProject, type DeployProject } from './support/deploy-project';
+
+/*
+ * Migrations inside deploys, through the real command line, on a private PostgreSQL 15: expand
+ * before the new colour starts, contract once the old one has stopped, and an unsafe migration
+ * refused before anything starts.
+ */
+
+const MIGRATIONS: Record<string, string> = {
+  '0001_create_products.sql': '-- migrate:up\nCREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL, legacy_code text);\n',
+  '0002_add_price.sql': '-- migrate:up\nALTER TABLE products ADD COLUMN price_cents integer;\n',
+  '0003_drop_legacy_code.sql': '-- switchyard: contract\n-- The old colour still reads legacy_code.\n\n-- migrate:up\nALTER TABLE products DROP COLUMN legacy_code;\n',
+  '0004_index_names.sql': '-- migrate:up\nCREATE INDEX products_name ON products (name);\n',
+};
+
+/** catalog-app <version> whose migrations/ holds the named ones. */
+async function releaseWith(project: DeployProject, version: string, names: string[]): Promise<string> {
+  const dir = await project.release(version);
+  mkdirSync(join(dir, 'migrations'));
+  for (const name of names) writeFileSync(join(dir, 'migrations', name), MIGRATIONS[name]!);
+  return dir;
+}
+
+const stepLines = (output: string) => output.split('\n').filter((line) => /^ {2}▸ |^ {4}(applied|no \w+ migration)/.test(line));
+
+const unavailable = postgresUnavailable();
+
+describe.skipIf(unavailable !== undefined)(`migrations in deploys (PostgreSQL 15)${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  it('expand before the new colour starts, contract after the old one stops; an unsafe one stops the deploy before anything starts', { timeout: 120_000 }, async ({ onTestFinished }) => {
+    const postgres = await startTestPostgres();
+    onTestFinished(() => postgres.stop());
+    const project = await deployProject(19182, { migrations: { database: 'postgres' }, secrets: ['DATABASE_URL'] });
+    onTestFinished(() => project.cleanup());
+    writeFileSync(join(project.dir, '.env'), `DATABASE_URL=${postgres.url}\n`, { mode: 0o600 });
+
+    const first = await project.deploy(await releaseWith(project, '1.0.0', ['0001_create_products.sql']));
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/▸ Run expand migrations \(what the live colour tolerates\)\n {4}applied 0001_create_products in \d+ ms/);
+
+    const second = await project.deploy(await releaseWith(project, '2.0.0', ['0001_create_products.sql', '0002_add_price.sql', '0003_drop_legacy_code.sql']));
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const steps = stepLines(second.stdout);
+    const at = (pattern: RegExp) => steps.findIndex((line) => pattern.test(line));
+    expect(at(/applied 0002_add_price/)).toBeGreaterThan(at(/▸ Run expand migrations/));
+    expect(at(/applied 0002_add_price/)).toBeLessThan(at(/▸ Start green/));
+    expect(at(/applied 0003_drop_legacy_code/)).toBeGreaterThan(at(/▸ Drain and stop blue/));
+    expect(at(/applied 0003_drop_legacy_code/)).toBeGreaterThan(at(/▸ Run contract migrations/));
+
+    const unsafe = await project.deploy(await releaseWith(project, '3.0.0', ['0001_create_products.sql', '0002_add_price.sql', '0003_drop_legacy_code.sql', '0004_index_names.sql']));
+    expect(unsafe.code, unsafe.stdout + unsafe.stderr).toBe(1);
+    expect(unsafe.stderr).toMatch(/0004_index_names\.sql:2: index-not-concurrent: .*\nthe safety check refuses this migration; nothing ran/);
+    expect(unsafe.stdout).not.toContain('▸ Start blue');
+    expect(await project.liveColor()).toBe('green');
+
+    const status = await project.run('migrate.ts', ['status', '--source', join(project.dir, 'src/3.0.0')]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/0003_drop_legacy_code +contract +applied .*\n {2}0004_index_names +expand +pending/);
+  });
+});

@@ -1,10 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type Config, UsageError } from '@switchyard/config';
-import { createMigrationFile, migrationsOf, openMigrationDatabase, readReleaseMigrations, safetyFindings, UnsafeMigrations } from '@switchyard/deploy/migrations';
+import { createMigrationFile, migrationsOf, readReleaseMigrations, safetyFindings, UnsafeMigrations, withEnvironmentDatabase } from '@switchyard/deploy/migrations';
 import { createMigrator, formatFinding, type Migration, type MigrationStatus, type RunReport } from '@switchyard/migrate';
 import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
 
-const USAGE = `usage: pnpm migrate <action> [--env NAME] [--source DIR] [--dry-run] [--json]
+const USAGE = `usage: pnpm migrate <action> [--env NAME] [--source DIR] [--dry-run] [--json] [--trust-new-host-key]
   status                 what is applied, pending (expand or contract), edited or without a file
   up [--phase expand]    runs what is pending (expand: only what the old colour tolerates), after
                          the safety check; [--allow-out-of-order]
@@ -14,7 +14,8 @@ const USAGE = `usage: pnpm migrate <action> [--env NAME] [--source DIR] [--dry-r
   baseline --to NAME     records every migration up to NAME as applied, without running it
   repair                 accepts the current checksum of every edited migration
 Migrations are read from the source directory (config source.path, or --source); the database is
-the environment's (migrations.database: PostgreSQL at the URL secret, or PGlite under the deploy root).`;
+the environment's (migrations.database: PostgreSQL at the URL secret, reached as the first server
+reaches it, through its SSH connection; or PGlite under the deploy root).`;
 
 const ACTIONS = ['status', 'up', 'down', 'check', 'create', 'baseline', 'repair'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -73,6 +74,7 @@ await runCommand(async () => {
       phase: { type: 'string' },
       all: { type: 'boolean', default: false },
       'allow-out-of-order': { type: 'boolean', default: false },
+      'trust-new-host-key': { type: 'boolean', default: false },
     },
     flags,
   );
@@ -95,8 +97,7 @@ await runCommand(async () => {
   }
 
   const { migrations } = await readReleaseMigrations(config, source);
-  const db = await openMigrationDatabase(config);
-  try {
+  await withEnvironmentDatabase(config, { trustNewHostKey: args['trust-new-host-key'] === true }, async (db) => {
     const migrator = createMigrator({ db, migrations });
     const check = async (list: readonly Migration[]) => (await safetyFindings(list)).map(formatFinding);
     const pending = async () => (await migrator.status()).filter((s) => s.state === 'pending' && s.migration).map((s) => s.migration!);
@@ -136,7 +137,5 @@ await runCommand(async () => {
         return output([repaired.length === 0 ? 'no migration was edited' : `accepted the current checksum of ${repaired.map((m) => m.name).join(', ')}`], { repaired: repaired.map((m) => m.name) });
       }
     }
-  } finally {
-    await db.close();
-  }
+  });
 });

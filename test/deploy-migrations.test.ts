@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { postgresUnavailable, startTestPostgres } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
 import { deployProject, type DeployProject } from './support/deploy-project';
+import { remoteProject } from './support/remote-project';
 
 /*
  * Migrations inside deploys, through the real command line, on a private PostgreSQL 15: expand
@@ -59,5 +60,18 @@ describe.skipIf(unavailable !== undefined)(`migrations in deploys (PostgreSQL 15
     const status = await project.run('migrate.ts', ['status', '--source', join(project.dir, 'src/3.0.0')]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/0003_drop_legacy_code +contract +applied .*\n {2}0004_index_names +expand +pending/);
+  });
+
+  it('to a server over SSH: the migrations reach the database as the server does, through its connection', { timeout: 120_000 }, async ({ onTestFinished }) => {
+    const postgres = await startTestPostgres();
+    onTestFinished(() => postgres.stop());
+    const { project } = await remoteProject(19183, onTestFinished);
+    project.configure({ migrations: { database: 'postgres' }, secrets: ['DATABASE_URL'] });
+    writeFileSync(join(project.dir, '.env'), `DATABASE_URL=${postgres.url}\n`, { mode: 0o600 });
+    const deploy = await project.deploy(await releaseWith(project, '1.0.0', ['0001_create_products.sql', '0002_add_price.sql']));
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect(deploy.stdout).toMatch(/\[TEST_SERVER\]     applied 0001_create_products in \d+ ms\n\[TEST_SERVER\]     applied 0002_add_price in \d+ ms/);
+    const status = await project.run('migrate.ts', ['status', '--source', join(project.dir, 'src/1.0.0')]);
+    expect(status.stdout).toMatch(/0 pending/);
   });
 });

@@ -186,7 +186,7 @@ const handlers: Handlers = {
   async migrate(ctx, { phase, source, deployId }) {
     // Loaded only by a deploy that migrates: the database clients are for it alone.
     const { runPhase } = await import('./migrations');
-    await runPhase(ctx.config, source, phase, deployId, (message) => ctx.out.emit({ type: 'note', message }));
+    await runPhase(ctx.config, ctx.host, source, phase, deployId, (message) => ctx.out.emit({ type: 'note', message }));
   },
 
   async 'link-color'(ctx, { color, releaseId }) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Config, SwitchyardError, UsageError } from '@switchyard/config';
 import {
   checkMigration,
@@ -14,8 +14,10 @@ import {
   postgresDatabase,
   readMigrationFolder,
 } from '@switchyard/migrate';
+import type { Host } from '@switchyard/host';
 import { serverLayout } from '@switchyard/templates';
 import type { ShipSource } from './actions';
+import { connect, type ConnectOptions, serversOf } from './runtime';
 
 /** The migrations section, or a clear error naming the file when the config has none. */
 export function migrationsOf(config: Config): NonNullable<Config['migrations']> {
@@ -27,12 +29,12 @@ export function migrationsOf(config: Config): NonNullable<Config['migrations']> 
  * The database the config names: PostgreSQL at the URL in its secret, or PGlite in its data
  * directory under the deploy root (this machine's: an embedded database lives where the app runs).
  */
-export async function openMigrationDatabase(config: Config): Promise<Database> {
+export async function openMigrationDatabase(config: Config, host?: Host): Promise<Database> {
   const migrations = migrationsOf(config);
   if (migrations.database === 'postgres') {
     const url = config.secretValues[migrations.urlSecret];
     if (!url) throw new UsageError(`${config.paths.configFile}: migrations.urlSecret: the secret ${migrations.urlSecret} is not set (environment or .env)`);
-    return postgresDatabase(url.reveal());
+    return postgresDatabase(host ? await throughServer(config, url.reveal(), host) : url.reveal());
   }
   if (config.server.type !== 'local')
     throw new UsageError(
@@ -45,6 +47,46 @@ export async function openMigrationDatabase(config: Config): Promise<Database> {
   const pglite = new PGlite(dir);
   await pglite.waitReady;
   return pgliteDatabase(pglite);
+}
+
+/**
+ * The URL, led through the server's SSH connection when the server is another machine: the
+ * database address is the one the server uses (often reachable from it alone). libpq's `host=` of
+ * a directory makes the client connect to `<dir>/.s.PGSQL.<port>`, where the tunnel's socket is.
+ */
+async function throughServer(config: Config, connection: string, host: Host): Promise<string> {
+  let url: URL;
+  try {
+    url = new URL(connection);
+  } catch {
+    throw new UsageError(`${config.paths.configFile}: migrations.urlSecret: ${config.migrations?.urlSecret} is not a URL (postgresql://user:password@host:port/database)`);
+  }
+  const port = Number(url.port || 5432);
+  const address = url.searchParams.get('host') ?? url.hostname.replace(/^\[|\]$/g, '');
+  const socket = await host.tunnel(address || 'localhost', port, `.s.PGSQL.${port}`);
+  if (socket === undefined) return connection;
+  url.searchParams.set('host', dirname(socket));
+  url.port = String(port);
+  return url.toString();
+}
+
+/**
+ * Runs `use` with the environment's database open, reached as its first server reaches it (through
+ * that server's SSH connection when it is another machine), and closes both afterwards.
+ */
+export async function withEnvironmentDatabase<T>(config: Config, options: ConnectOptions, use: (db: Database) => Promise<T>): Promise<T> {
+  const primary = serversOf(config, options)[0];
+  const host = primary?.target && migrationsOf(config).database === 'postgres' ? await connect(primary) : undefined;
+  try {
+    const db = await openMigrationDatabase(config, host);
+    try {
+      return await use(db);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    host?.close();
+  }
 }
 
 /** The release's migrations: the folder `migrations.directory` of the source directory. */
@@ -121,6 +163,7 @@ export async function sourceMigrations(config: Config, source: ShipSource): Prom
  */
 export async function runPhase(
   config: Config,
+  host: Host,
   source: ShipSource,
   phase: 'expand' | 'contract',
   deployId: string,
@@ -128,7 +171,7 @@ export async function runPhase(
 ): Promise<void> {
   const migrations = await sourceMigrations(config, source);
   if (migrations.length === 0) return note(`no migrations in ${migrationsOf(config).directory}/`);
-  const db = await openMigrationDatabase(config);
+  const db = await openMigrationDatabase(config, host);
   try {
     const migrator = createMigrator({ db, migrations, deployId, onEvent: (event) => event.type === 'waiting-for-lock' && note(`waiting for another migration run: ${event.holder}`) });
     const planned = await migrator.up({ phase, dryRun: true });

@@ -75,6 +75,12 @@ export interface Host {
   lock(path: string, request: LockRequest, options?: LockOptions): Promise<HeldLock>;
   /** One GET to a socket or address as seen from the server; never throws. */
   httpGet(target: ProbeTarget, path: string, options: ProbeOptions): Promise<ProbeResult>;
+  /**
+   * A unix socket on this machine, named `name` in a directory of its own, that reaches
+   * `address:port` as the server sees it (a database only the server can reach), through the SSH
+   * connection; undefined on this machine, which reaches the address itself.
+   */
+  tunnel(address: string, port: number, name: string): Promise<string | undefined>;
   /** Copies the deploying machine's `localDir` into `dir` on the server (rsync; bounded by COMMAND_TIMEOUT_MS.tree). */
   upload(localDir: string, dir: string, options?: UploadOptions): Promise<void>;
   /** Runs `producer` on the deploying machine and unpacks the tar it writes into `dir` on the server (bounded by COMMAND_TIMEOUT_MS.tree). */

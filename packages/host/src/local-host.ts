@@ -28,6 +28,7 @@ export function localHost(): Host {
     ...files,
     lock: acquireLock,
     httpGet,
+    tunnel: async () => undefined,
     async upload(localDir, dir, options) {
       await runCommand(['rsync', ...rsyncArgs(localDir, options), `${dir}/`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     },

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestSshd, type TestSshd } from '@switchyard/testbed';
+import { postgresUnavailable, startTestPostgres, startTestSshd, type TestSshd } from '@switchyard/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandTimeoutError, HostFileError, LockedError, SshError, sshHost, type SshTarget } from '../src/index';
+import { CommandTimeoutError, HostFileError, localHost, LockedError, SshError, sshHost, type SshTarget } from '../src/index';
 import { onCleanup, waitFor } from './helpers';
 
 const QUICK = { timeoutMs: 10_000 };
@@ -193,6 +194,28 @@ describe('one connection per command', () => {
     await host.upload(local, join(home, 'one-handshake'));
     await host.lock(join(home, 'count.lock'), { command: 'x', deployId: 'x' });
     expect(sshd.handshakes() - before).toBe(1);
+  });
+});
+
+describe('a tunnel to what only the server reaches', () => {
+  const unavailable = postgresUnavailable();
+  it.skipIf(unavailable !== undefined)(`leads a local socket, named as a PostgreSQL client looks for it, to a database port on the server${unavailable ? ` (skipped: ${unavailable})` : ''}`, async () => {
+    const postgres = await startTestPostgres();
+    onCleanup(() => postgres.stop());
+    const host = await connect();
+    const socket = await host.tunnel('127.0.0.1', postgres.port, `.s.PGSQL.${postgres.port}`);
+    expect(socket).toMatch(new RegExp(`/\\.s\\.PGSQL\\.${postgres.port}$`));
+    // PostgreSQL's SSLRequest (length 8, code 80877103): the server answers one byte, N or S.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const client = netConnect(socket!, () => client.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])));
+      client.once('data', (data) => {
+        client.destroy();
+        resolve(data.toString('latin1', 0, 1));
+      });
+      client.once('error', reject);
+    });
+    expect(['N', 'S']).toContain(answer);
+    expect(await localHost().tunnel('127.0.0.1', postgres.port, 'x')).toBeUndefined();
   });
 });
 

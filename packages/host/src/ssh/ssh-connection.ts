@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_TIMEOUT_MS } from '../command-timeouts';
@@ -19,8 +19,11 @@ export interface SshConnection {
    * reach it; the caller ends the session itself, in order.
    */
   session(command: string, options?: { detached?: boolean }): ChildProcess;
-  /** A local socket that leads to `remote` (a unix socket path, or host:port) on the server. */
-  forward(remote: string): Promise<string>;
+  /**
+   * A local socket that leads to `remote` (a unix socket path, or host:port) on the server; named
+   * `name` in a directory of its own when given (a PostgreSQL client finds `.s.PGSQL.<port>` in a directory).
+   */
+  forward(remote: string, name?: string): Promise<string>;
   /** The `-e` value for rsync, so that it rides the same master connection. */
   rsyncShell(): string;
   /** rsync's destination for a remote path. */
@@ -98,10 +101,15 @@ export async function openSsh(target: SshTarget): Promise<SshConnection> {
       return spawn(ssh!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached });
     },
 
-    async forward(remote) {
-      const known = forwards.get(remote);
+    async forward(remote, name) {
+      const key = `${remote} ${name ?? ''}`;
+      const known = forwards.get(key);
       if (known) return known;
-      const local = join(controlDir, `f${forwards.size}`);
+      let local = join(controlDir, `f${forwards.size}`);
+      if (name !== undefined) {
+        mkdirSync(local, { mode: 0o700 });
+        local = join(local, name);
+      }
       const added = await runCommand(['ssh', ...base, '-O', 'forward', '-L', `${local}:${remote}`, target.destination], {
         nothrow: true,
         input: '',
@@ -109,7 +117,7 @@ export async function openSsh(target: SshTarget): Promise<SshConnection> {
       });
       if (!added.ok)
         throw new SshError(`${target.destination}: SSH would not forward to ${remote} (${added.stderr.trim()}); the server's sshd must allow forwarding (AllowStreamLocalForwarding, AllowTcpForwarding)`);
-      forwards.set(remote, local);
+      forwards.set(key, local);
       return local;
     },
 

@@ -85,6 +85,7 @@ export async function sshHost(target: SshTarget, name = target.destination): Pro
       }
       return httpGet({ socketPath: local }, path, options);
     },
+    tunnel: (address, port, name) => ssh.forward(`${address.includes(':') ? `[${address}]` : address}:${port}`, name),
     async upload(localDir, dir, options) {
       await runCommand(['rsync', '-e', ssh.rsyncShell(), ...rsyncArgs(localDir, options), ssh.rsyncDestination(`${dir}/`)], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     },

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deployProject, type DeployProject } from './support/deploy-project';
@@ -27,6 +28,21 @@ const auditLines = (project: DeployProject) =>
     .map((line) => JSON.parse(line) as { command: string; outcome: string; error?: string });
 
 const RELEASE_ID = /\d{8}T\d{6}Z-[0-9a-f]+/;
+
+/** Whether /proc/locks shows the file's flock held, and a process waiting for it. */
+function flocks(file: string): { held: boolean; waiting: boolean } {
+  const inode = new RegExp(`FLOCK .* [0-9a-f]+:[0-9a-f]+:${statSync(file).ino} `);
+  const lines = readFileSync('/proc/locks', 'utf8').split('\n').filter((line) => inode.test(line));
+  return { held: lines.some((line) => !line.includes('->')), waiting: lines.some((line) => line.includes('->')) };
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms: ${String(condition)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('interrupted commands', { timeout: 60_000 }, () => {
   it('Ctrl-C (SIGINT to the whole process group) during the health gate: the gate stops, green is stopped, exit 130, where traffic is, an audit line', async (ctx) => {
@@ -68,6 +84,25 @@ describe('interrupted commands', { timeout: 60_000 }, () => {
     expect((await project.get('/')).headers['x-app-version']).toBe('1.0.0');
     expect(project.colorPid('green')).toBeUndefined();
     expect(auditLines(project).at(-1)).toMatchObject({ outcome: 'interrupted' });
+  });
+});
+
+describe('interrupted while waiting for the lock', { timeout: 60_000 }, () => {
+  it('nothing has changed yet: Ctrl-C ends the wait at once', async (ctx) => {
+    const project = await blueLive(ctx, 19184);
+    const lockFile = join(project.appRoot, 'deploy.lock');
+    const holder = spawn('flock', [lockFile, 'sleep', '30'], { stdio: 'ignore' });
+    ctx.onTestFinished(() => void holder.kill('SIGKILL'));
+    await until(() => flocks(lockFile).held);
+    const deploy = project.spawnDeploy(await project.release('2.0.0'), ['--wait', '30']);
+    // Blocked in flock(2), as the kernel shows it.
+    await until(() => flocks(lockFile).waiting);
+    const sent = performance.now();
+    process.kill(-deploy.child.pid!, 'SIGINT');
+    const { signal } = await deploy.exited;
+    expect(performance.now() - sent).toBeLessThan(2000);
+    expect(signal).toBe('SIGINT');
+    expect(await project.liveColor()).toBe('blue');
   });
 });
 

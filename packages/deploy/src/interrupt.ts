@@ -21,22 +21,13 @@ export function interruptedAt(interrupted: AbortSignal, where: string): Interrup
   return new Interrupted(`interrupted by ${signal} ${where}`, signal);
 }
 
-export interface Interruption {
-  /** Aborted at the first SIGINT or SIGTERM: steps end where they safely can. */
-  readonly signal: AbortSignal;
-  /** The signal received, if any. */
-  readonly received: StopSignal | undefined;
-  /** Gives the signals back to their default handling. */
-  release(): void;
-}
-
 /**
- * From here to release(), SIGINT and SIGTERM stop the command at the next safe point instead of
- * mid-step, so it can say where traffic is and write its audit line. A second signal leaves at
- * once: every step is built to be safe even under SIGKILL, and the next command finishes the job.
+ * Until the returned function is called, SIGINT and SIGTERM stop the command at the next safe
+ * point instead of mid-step (onFirst aborts what the steps watch), so it can say where traffic is
+ * and write its audit line. A second signal leaves at once: every step is built to be safe even
+ * under SIGKILL, and the next command finishes the job.
  */
-export function catchInterrupts(onFirst: (signal: StopSignal) => void, onSecond: (signal: StopSignal) => void): Interruption {
-  const controller = new AbortController();
+export function catchInterrupts(onFirst: (signal: StopSignal) => void, onSecond: (signal: StopSignal) => void): () => void {
   let received: StopSignal | undefined;
   const handle = (signal: StopSignal) => {
     if (received) {
@@ -45,20 +36,13 @@ export function catchInterrupts(onFirst: (signal: StopSignal) => void, onSecond:
     }
     received = signal;
     onFirst(signal);
-    controller.abort(signal);
   };
   const onInt = () => handle('SIGINT');
   const onTerm = () => handle('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  return {
-    signal: controller.signal,
-    get received() {
-      return received;
-    },
-    release() {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    },
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   };
 }

@@ -60,20 +60,22 @@ export async function runPlanned(name: string, options: CommandOptions, plan: Pl
       options.out.emit({ type: 'finish', outcome: 'dry-run', durationMs: performance.now() - started });
       return;
     }
-    const interruption = catchInterrupts(
-      (signal) => options.out.emit({ type: 'warning', message: `${signal}: stopping at the next safe point, then saying where traffic is (again to leave at once)` }),
+    // Until every lock is held nothing has changed: a signal there ends the command at once, as by default.
+    const interrupts = new AbortController();
+    const servers = await lockAll(rts, name, options, outFor, plan, interrupts.signal);
+    const releaseSignals = catchInterrupts(
+      (signal) => {
+        options.out.emit({ type: 'warning', message: `${signal}: stopping at the next safe point, then saying where traffic is (again to leave at once)` });
+        interrupts.abort(signal);
+      },
       (signal) => options.out.emit({ type: 'warning', message: `${signal} again: leaving now; run the same command again to finish` }),
     );
     try {
-      const servers = await lockAll(rts, name, options, outFor, plan, interruption.signal);
-      try {
-        if (servers.length === 1) await runOnOne(servers[0]!, name, started);
-        else await runOnSeveral(servers, name, options, started, interruption.signal);
-      } finally {
-        for (const server of servers) server.lock.release();
-      }
+      if (servers.length === 1) await runOnOne(servers[0]!, name, started);
+      else await runOnSeveral(servers, name, options, started, interrupts.signal);
     } finally {
-      interruption.release();
+      releaseSignals();
+      for (const server of servers) server.lock.release();
     }
   });
 }

@@ -75,3 +75,44 @@ describe.skipIf(unavailable !== undefined)(`migrations in deploys (PostgreSQL 15
     expect(status.stdout).toMatch(/0 pending/);
   });
 });
+
+const DJANGO = join(import.meta.dirname, '..', 'examples/django-site');
+
+describe("an app's own migration tool (Django's manage.py migrate)", () => {
+  it('runs in the new release with its secrets, before it starts; a failing one stops the deploy with traffic unchanged', { timeout: 120_000 }, async ({ onTestFinished }) => {
+    const migrate = ['/usr/bin/python3', 'manage.py', 'migrate', '--noinput'];
+    const project = await deployProject(
+      19185,
+      {
+        start: { command: ['/usr/bin/gunicorn', '--bind', 'unix:${SOCKET_PATH}', '--workers', '2', 'mysite.wsgi'] },
+        shared: { dirs: ['data'] },
+        secrets: ['DJANGO_SECRET_KEY'],
+        migrations: { command: migrate },
+        health: { path: '/health', expectText: 'ok', checks: [] },
+      },
+      { base: { app: 'shop' } },
+    );
+    onTestFinished(() => project.cleanup());
+    writeFileSync(join(project.dir, '.env'), 'DJANGO_SECRET_KEY=a-test-key-for-the-django-example-site-0123456789\n', { mode: 0o600 });
+
+    const first = await project.deploy(DJANGO);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const lines = first.stdout.split('\n');
+    const ran = lines.findIndex((line) => line.includes('▸ Run expand migrations'));
+    expect(ran).toBeGreaterThan(lines.findIndex((line) => line.includes('▸ Link shared paths')));
+    expect(ran).toBeLessThan(lines.findIndex((line) => line.includes('▸ Start blue')));
+    expect(first.stdout).toContain('--- last lines of /usr/bin/python3 manage.py migrate --noinput ---');
+    expect(first.stdout).toMatch(/Applying shop\.0001_initial\.\.\. OK/);
+    // No contract command: no contract phase.
+    expect(first.stdout).not.toContain('▸ Run contract migrations');
+    expect((await project.get('/api/products')).status).toBe(200);
+
+    project.configure({ migrations: { command: [...migrate.slice(0, 3), 'no_such_app'] } });
+    const failing = await project.deploy(DJANGO);
+    expect(failing.code, failing.stdout + failing.stderr).toBe(1);
+    expect(failing.stderr).toMatch(/\/usr\/bin\/python3 manage\.py migrate no_such_app exited with 1 in release \S+; nothing was started; traffic is unchanged/);
+    expect(failing.stdout).toMatch(/No installed app with label 'no_such_app'/);
+    expect(failing.stdout).not.toContain('▸ Start green');
+    expect(await project.liveColor()).toBe('blue');
+  });
+});

@@ -303,8 +303,14 @@ const migrations = z
     directory: relativePath.default('migrations').describe('Versioned SQL files inside the release'),
     database: z.enum(['postgres', 'pglite'], { error: 'expected "postgres" or "pglite"' }).default('postgres'),
     urlSecret: secretName.default('DATABASE_URL').describe('Secret holding the database URL (postgres)'),
+    command: command
+      .optional()
+      .describe(
+        "The app's own migration tool instead of SQL files (Django's manage.py migrate, prisma migrate deploy): run in the new release on the server, with its environment, before it starts; the safety check does not apply",
+      ),
+    contractCommand: command.optional().describe('With command: run in the new release once the old colour has stopped'),
   })
-  .describe('Database migrations run before the new colour starts');
+  .describe('Database migrations: expand before the new colour starts, contract once the old one has stopped');
 
 const assets = z
   .discriminatedUnion(
@@ -377,7 +383,8 @@ export const configSchema = z
     };
     const auth = config.nginx.staging?.basicAuth;
     if (auth) needsSecret(auth.passwordSecret, ['nginx', 'staging', 'basicAuth', 'passwordSecret']);
-    if (config.migrations?.database === 'postgres') needsSecret(config.migrations.urlSecret, ['migrations', 'urlSecret']);
+    // The app's own tool reads its own settings; SQL files need the URL.
+    if (config.migrations?.database === 'postgres' && !config.migrations.command) needsSecret(config.migrations.urlSecret, ['migrations', 'urlSecret']);
     if (config.modules.includes('worker') && !config.start.worker)
       ctx.addIssue({ code: 'custom', path: ['start', 'worker'], message: 'expected a command, because the worker module is enabled' });
     if (config.systemd.stopTimeoutSec * 1000 <= config.nginx.drainMs)

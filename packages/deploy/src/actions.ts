@@ -22,7 +22,7 @@ export type Action =
    * The environment's pending migrations of a phase, read from the release's source: expand before
    * the new colour starts (after the safety check), contract once the old colour has stopped.
    */
-  | { kind: 'migrate'; phase: 'expand' | 'contract'; source: ShipSource; deployId: string }
+  | { kind: 'migrate'; phase: 'expand' | 'contract'; source: ShipSource; deployId: string; releaseId: string }
   /** `links`: the canary buckets' symlinks in socket mode (created or repaired; [] with ports). */
   | { kind: 'write-files'; files: RenderedFile[]; links: LinkSpec[] }
   | { kind: 'start-color'; color: Color }

@@ -1,5 +1,5 @@
 import { dirname, basename } from 'node:path';
-import { checkDeployRoot, COMMAND_TIMEOUT_MS, HostFileError, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
+import { checkDeployRoot, COMMAND_TIMEOUT_MS, HostFileError, readEnvFiles, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
@@ -183,7 +183,20 @@ const handlers: Handlers = {
     });
   },
 
-  async migrate(ctx, { phase, source, deployId }) {
+  async migrate(ctx, { phase, source, deployId, releaseId }) {
+    const migrations = ctx.config.migrations;
+    if (migrations?.command) {
+      // The app's own tool, in the release on the server, with the app's variables and secrets.
+      const command = phase === 'expand' ? migrations.command : migrations.contractCommand;
+      if (!command) return;
+      const env = await readEnvFiles(ctx.host, [ctx.layout.envFile]);
+      const result = await ctx.host.run(command, { cwd: ctx.layout.release(releaseId), env, inheritEnv: false, nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.build });
+      const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
+      ctx.out.emit({ type: 'logs', source: `${command.join(' ')}`, lines: lines.slice(-40) });
+      const traffic = phase === 'expand' ? 'nothing was started; traffic is unchanged' : 'the switch to it stands';
+      if (!result.ok) throw new DeployFailed(`${command.join(' ')} exited with ${result.exitCode ?? result.signal} in release ${releaseId}; ${traffic}`);
+      return;
+    }
     // Loaded only by a deploy that migrates: the database clients are for it alone.
     const { runPhase } = await import('./migrations');
     await runPhase(ctx.config, ctx.host, source, phase, deployId, (message) => ctx.out.emit({ type: 'note', message }));

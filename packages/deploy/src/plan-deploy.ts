@@ -31,10 +31,13 @@ export function releasesToPrune(config: Config, facts: Facts, newRelease: string
   return excess > 0 ? all.slice(0, excess).filter((id) => !inUse.has(id)) : [];
 }
 
+/** SQL migrations always have a contract phase; an app's own tool only with its contractCommand. */
+const runsContract = (config: Config, facts: Facts) => facts.runsMigrations && (!config.migrations?.command || config.migrations.contractCommand !== undefined);
+
 /** Once no colour runs the old code: what only the new code tolerates (a dropped column). */
 const contractStep = (input: DeployInput): Step => ({
   name: 'Run contract migrations (the old colour has stopped)',
-  action: { kind: 'migrate', phase: 'contract', source: input.source, deployId: input.deployId },
+  action: { kind: 'migrate', phase: 'contract', source: input.source, deployId: input.deployId, releaseId: input.releaseId },
 });
 
 /** Ship, install, start the idle colour, gate it, switch, drain the old one, record, prune. */
@@ -72,7 +75,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
         ]
       : []),
     ...(facts.runsMigrations
-      ? [{ name: 'Run expand migrations (what the live colour tolerates)', action: { kind: 'migrate', phase: 'expand', source: input.source, deployId: input.deployId } } as const]
+      ? [{ name: 'Run expand migrations (what the live colour tolerates)', action: { kind: 'migrate', phase: 'expand', source: input.source, deployId: input.deployId, releaseId: input.releaseId } } as const]
       : []),
     { name: `Link ${target} to ${input.releaseId}`, action: { kind: 'link-color', color: target, releaseId: input.releaseId } },
     writeFilesStep(config, { live: live ?? target }, releasesOf(facts, { [target]: input.releaseId })),
@@ -102,13 +105,13 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
     steps.push(...draining.steps);
     state = draining.state;
     // Kept warm, the old colour still runs the old code: contract migrations wait for a later deploy.
-    if (!config.keepOldWarm && facts.runsMigrations) steps.push(contractStep(input));
+    if (!config.keepOldWarm && runsContract(config, facts)) steps.push(contractStep(input));
   } else if (live) {
     // The old colour died on its own: say so in the state rather than keep it as running.
     state = colorStopped(state, live);
     steps.push({ name: 'Record state', action: { kind: 'record-state', state } });
-    if (facts.runsMigrations) steps.push(contractStep(input));
-  } else if (facts.runsMigrations) steps.push(contractStep(input));
+    if (runsContract(config, facts)) steps.push(contractStep(input));
+  } else if (runsContract(config, facts)) steps.push(contractStep(input));
   const prune = releasesToPrune(config, facts, input.releaseId);
   if (prune.length > 0) {
     steps.push({ name: `Prune ${prune.length} old release(s)`, action: { kind: 'prune', releaseIds: prune } });

@@ -200,3 +200,12 @@ describe('migrations in a deploy', () => {
     expect(gated.filter((s) => s.action.kind === 'migrate').map((s) => s.action.kind === 'migrate' && s.action.phase)).toEqual(['expand']);
   });
 });
+
+describe("an app's own migration tool", () => {
+  it('expand always; a contract phase only with its contractCommand', () => {
+    const phases = (migrations: Record<string, unknown>) =>
+      planDeploy(testConfig({ migrations }), factsAfterTwoDeploys({ runsMigrations: true }), input).steps.flatMap((s) => (s.action.kind === 'migrate' ? [s.action.phase] : []));
+    expect(phases({ command: ['python3', 'manage.py', 'migrate'] })).toEqual(['expand']);
+    expect(phases({ command: ['python3', 'manage.py', 'migrate'], contractCommand: ['python3', 'manage.py', 'contract'] })).toEqual(['expand', 'contract']);
+  });
+});

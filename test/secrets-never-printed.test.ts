@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,11 @@ const project = await deployProject(19050, {
   nginx: { staging: { header: 'X-Next', allow: ['127.0.0.1'] } },
 });
 const local = project.flags();
+
+/** A source with one migration: production's and staging's pnpm migrate then reach for the database (DATABASE_URL). */
+const withMigrations = mkdtempSync(join(tmpdir(), 'switchyard-migrations-source-'));
+mkdirSync(join(withMigrations, 'migrations'));
+writeFileSync(join(withMigrations, 'migrations/0001_create_products.sql'), '-- migrate:up\nCREATE TABLE products (id serial PRIMARY KEY);\n');
 
 /**
  * Every Switchyard command and the invocations that exercise it, in order (the local project's
@@ -35,9 +40,19 @@ const INVOCATIONS: Record<string, [args: string[], exitCode: number][]> = {
   status: [[local, 0], [[...local, '--json'], 0]],
   logs: [[local, 0], [[...local, '--json', '--nginx'], 0]],
   'server:init': [[[...local, '--dry-run'], 0], [local, 0]],
+  // The local project has no migrations; production's and staging's servers do not resolve here (exit 2).
+  migrate: [
+    [['status', ...local], 2],
+    [['status', '--env', 'production', '--source', withMigrations], 2],
+    [['up', '--env', 'staging', '--source', withMigrations, '--dry-run'], 2],
+    [['check', '--env', 'production', '--source', withMigrations, '--json'], 2],
+  ],
 };
 
-afterAll(() => project.cleanup());
+afterAll(() => {
+  rmSync(withMigrations, { recursive: true, force: true });
+  return project.cleanup();
+});
 
 const NOT_COMMANDS = new Set(['build', 'test', 'typecheck', 'lint', 'check:root', 'demo']);
 

@@ -54,12 +54,15 @@ export function readStatuses(config: Config, options: ConnectOptions = {}, now =
   return withRuntimes(config, { ...options, readOnly: true }, (rts) => Promise.all(rts.map((rt) => statusOn(rt, now))));
 }
 
-/** What servers that should agree do not: another live colour or release. */
+/**
+ * What servers that should agree do not: the release they serve. The colour is each server's own
+ * slot: a server lost in the middle of a switch may serve the same release from the other one.
+ */
 export function disagreements(statuses: readonly Status[]): string[] {
-  const liveRelease = (s: Status) => (s.live ? `${s.live} (${s.colors.find((c) => c.color === s.live)?.releaseId ?? '-'})` : 'nothing');
-  const seen = new Set(statuses.map(liveRelease));
-  if (seen.size <= 1) return [];
-  return [`servers disagree on what is live: ${statuses.map((s) => `${s.host} ${liveRelease(s)}`).join(', ')}`];
+  const releaseOf = (s: Status) => (s.live ? (s.colors.find((c) => c.color === s.live)?.releaseId ?? '-') : 'nothing');
+  if (new Set(statuses.map(releaseOf)).size <= 1) return [];
+  const described = statuses.map((s) => `${s.host} ${s.live ? `${s.live} (${releaseOf(s)})` : 'nothing'}`);
+  return [`servers disagree on what is live: ${described.join(', ')}`];
 }
 
 export function formatStatuses(statuses: readonly Status[]): string[] {

@@ -24,7 +24,8 @@ describe('the status of several servers', () => {
     expect(disagreements([status('web1', 'blue', 'r2'), status('web2', 'blue', 'r2')])).toEqual([]);
   });
 
-  it('flags servers live on another colour or another release, naming each', () => {
+  it('flags servers live on another release, naming each; the same release on another colour is no disagreement', () => {
+    expect(disagreements([status('web1', 'blue', 'r2'), status('web2', 'green', 'r2')])).toEqual([]);
     const lines = disagreements([status('web1', 'blue', 'r2'), status('web2', 'green', 'r2'), status('web3', 'blue', 'r1')]);
     expect(lines).toEqual(['servers disagree on what is live: web1 blue (r2), web2 green (r2), web3 blue (r1)']);
     expect(formatStatuses([status('web1', 'blue', 'r2'), status('web2', null, 'r2')])[0]).toBe('! servers disagree on what is live: web1 blue (r2), web2 nothing');

@@ -2,24 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployProject, type DeployProject } from './support/deploy-project';
+import type { DeployProject } from './support/deploy-project';
+import { liveProject } from './support/live-project';
 
 /*
  * What a command says and exits with when it does not simply finish: stopped by Ctrl-C or SIGTERM,
  * or unable to write its audit line. Real commands, a real private nginx, plain processes.
  */
-
-interface Context {
-  onTestFinished(fn: () => Promise<void> | void): void;
-}
-
-async function blueLive(ctx: Context, port: number): Promise<DeployProject> {
-  const project = await deployProject(port);
-  ctx.onTestFinished(() => project.cleanup());
-  const first = await project.deploy(await project.release('1.0.0'));
-  expect(first.code, first.stdout + first.stderr).toBe(0);
-  return project;
-}
 
 const auditLines = (project: DeployProject) =>
   readFileSync(join(project.appRoot, 'log/deploys.jsonl'), 'utf8')
@@ -46,7 +35,7 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 
 describe('interrupted commands', { timeout: 60_000 }, () => {
   it('Ctrl-C (SIGINT to the whole process group) during the health gate: the gate stops, green is stopped, exit 130, where traffic is, an audit line', async (ctx) => {
-    const project = await blueLive(ctx, 19166);
+    const project = await liveProject(ctx, 19166);
     const blueRelease = readFileSync(join(project.appRoot, 'state.json'), 'utf8').match(RELEASE_ID)?.[0];
     // Broken: its gate would go on failing for health.timeoutMs (5 s) before giving up.
     const deploy = project.spawnDeploy(await project.release('2.0.0', { broken: true }));
@@ -72,7 +61,7 @@ describe('interrupted commands', { timeout: 60_000 }, () => {
   });
 
   it('SIGTERM during the watch after the switch: traffic goes back to blue, which never stopped; exit 143', async (ctx) => {
-    const project = await blueLive(ctx, 19167);
+    const project = await liveProject(ctx, 19167);
     const deploy = project.spawnDeploy(await project.release('2.0.0'));
     await deploy.waitFor(/▸ Watch green/);
     deploy.child.kill('SIGTERM');
@@ -89,7 +78,7 @@ describe('interrupted commands', { timeout: 60_000 }, () => {
 
 describe('interrupted while waiting for the lock', { timeout: 60_000 }, () => {
   it('nothing has changed yet: Ctrl-C ends the wait at once', async (ctx) => {
-    const project = await blueLive(ctx, 19184);
+    const project = await liveProject(ctx, 19184);
     const lockFile = join(project.appRoot, 'deploy.lock');
     const holder = spawn('flock', [lockFile, 'sleep', '30'], { stdio: 'ignore' });
     ctx.onTestFinished(() => void holder.kill('SIGKILL'));
@@ -108,7 +97,7 @@ describe('interrupted while waiting for the lock', { timeout: 60_000 }, () => {
 
 describe('an audit line that cannot be written', { timeout: 60_000 }, () => {
   it('after a switch that happened: exit 0 and a warning, not "failed"', async (ctx) => {
-    const project = await blueLive(ctx, 19168);
+    const project = await liveProject(ctx, 19168);
     // Something that is not a file where the log goes: every append fails (EISDIR).
     const log = join(project.appRoot, 'log/deploys.jsonl');
     rmSync(log);

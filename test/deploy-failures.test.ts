@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { httpGet, waitFor } from '@switchyard/host';
 import { describe, expect, it } from 'vitest';
 import { appProcesses, deployProject, type DeployProject, requestLoop } from './support/deploy-project';
+import { liveProject, type TestContext as Context } from './support/live-project';
 import { snapshot } from './support/snapshot';
 
 /*
@@ -12,21 +13,6 @@ import { snapshot } from './support/snapshot';
  * processes (supervisor "plain"). Each case has its own deploy root and its own nginx port
  * (19100–19112, or the next free port), and stops everything it started when it ends, passed or not.
  */
-
-interface Context {
-  onTestFinished(fn: () => Promise<void> | void): void;
-}
-
-/** A project with catalog-app 1.0.0 live on blue; cleaned up when the test ends. */
-async function liveProject(ctx: Context, port: number, configPatch: Record<string, unknown> = {}): Promise<DeployProject & { v1: string }> {
-  const project = await deployProject(port, configPatch);
-  ctx.onTestFinished(() => project.cleanup());
-  const v1 = await project.release('1.0.0');
-  const first = await project.deploy(v1);
-  expect(first.code, first.stdout + first.stderr).toBe(0);
-  expect(await project.liveColor()).toBe('blue');
-  return Object.assign(project, { v1 });
-}
 
 const readState = (project: DeployProject) =>
   JSON.parse(readFileSync(join(project.appRoot, 'state.json'), 'utf8')) as {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployProject } from './support/deploy-project';
+import { liveProject } from './support/live-project';
 
 /*
  * The health gate probes as root, and root reaches any socket. nginx's workers do not (nobody or
@@ -17,10 +17,7 @@ http.createServer((req, res) => res.end('ok')).listen(process.env.SOCKET_PATH, (
 
 describe.skipIf(process.getuid?.() !== 0)("a socket nginx's workers cannot open", () => {
   it('fails the gate with the reason, and the live colour keeps the traffic', async ({ onTestFinished }) => {
-    const project = await deployProject(19138);
-    onTestFinished(() => project.cleanup());
-    const first = await project.deploy(await project.release('1.0.0'));
-    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const project = await liveProject({ onTestFinished }, 19138);
 
     const source = join(project.dir, 'src', 'private-socket');
     mkdirSync(source, { recursive: true });

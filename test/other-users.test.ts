@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployProject } from './support/deploy-project';
+import { liveProject } from './support/live-project';
 
 /*
  * The idle colour is reachable only through the staging route and its protection. A local user
@@ -48,10 +48,7 @@ const everyone = (outcomes: Record<string, string>, expected: string) => Object.
 
 describe.skipIf(process.getuid?.() !== 0)('another local user', () => {
   it("reaches neither colour nor their env files nor state.json; nginx's workers reach the colours; an older deployment is fixed by the next deploy", async ({ onTestFinished }) => {
-    const project = await deployProject(19172);
-    onTestFinished(() => project.cleanup());
-    const first = await project.deploy(await project.release('1.0.0'));
-    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const project = await liveProject({ onTestFinished }, 19172);
     // Both colours up: green gated and kept running as the idle colour, behind the staging route.
     const staged = await project.deploy(await project.release('2.0.0'), ['--no-switch']);
     expect(staged.code, staged.stdout + staged.stderr).toBe(0);

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployProject, type DeployProject, requestLoop } from './support/deploy-project';
+import { type DeployProject, requestLoop } from './support/deploy-project';
+import { liveProject, type TestContext as Context } from './support/live-project';
 
 /*
  * A release that passes its health gate and dies seconds later — a crash on the first cron tick,
@@ -10,18 +11,11 @@ import { deployProject, type DeployProject, requestLoop } from './support/deploy
  * processes: plain ones, and units of the systemd user manager that restart on failure.
  */
 
-interface Context {
-  onTestFinished(fn: () => Promise<void> | void): void;
-}
-
 const hasSystemctl = spawnSync('systemctl', ['--version']).status === 0;
 
 /** catalog-app 1.0.0 live on blue, and 2.0.0, which exits 2 s after it starts (its gate passes well before). */
 async function withCrashingRelease(ctx: Context, port: number, configPatch: Record<string, unknown>): Promise<DeployProject & { crashing: string }> {
-  const project = await deployProject(port, configPatch);
-  ctx.onTestFinished(() => project.cleanup());
-  const first = await project.deploy(await project.release('1.0.0'));
-  expect(first.code, first.stdout + first.stderr).toBe(0);
+  const project = await liveProject(ctx, port, configPatch);
   const crashing = await project.release('2.0.0');
   appendFileSync(join(crashing, 'server.js'), '\nsetTimeout(() => { console.error("giving up"); process.exit(1); }, 2000);\n');
   return Object.assign(project, { crashing });

@@ -128,6 +128,7 @@ export function formatStatus(status: Status): string[] {
     );
   if (status.lastDeploys.length > 0) lines.push('last commands:');
   for (const d of status.lastDeploys)
-    lines.push(`  ${d.at}  ${d.command.padEnd(8)} ${d.outcome.padEnd(7)} ${(d.durationMs / 1000).toFixed(1)} s  ${d.user}  ${d.releaseId ?? ''}`);
+    // 11: the longest outcome, "interrupted".
+    lines.push(`  ${d.at}  ${d.command.padEnd(8)} ${d.outcome.padEnd(11)} ${(d.durationMs / 1000).toFixed(1)} s  ${d.user}  ${d.releaseId ?? ''}`);
   return lines;
 }

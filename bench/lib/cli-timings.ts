@@ -41,13 +41,13 @@ function check(label: string, run: TimedChild): TimedChild {
   return run;
 }
 
-type Runner = (i: number) => Promise<TimedChild>;
+export type Runner = (i: number) => Promise<TimedChild>;
 
 /**
  * Runs each command once per round, round after round, so that every command sees the same
  * background (this machine may be busy with other work): medians then compare like with like.
  */
-async function rounds(runs: number, commands: [label: string, once: Runner][]): Promise<CommandTimes[]> {
+export async function rounds(runs: number, commands: [label: string, once: Runner][]): Promise<CommandTimes[]> {
   const times = commands.map(([label]): CommandTimes => ({ label, wallMs: [], commandMs: [] }));
   for (let i = 0; i < runs; i++)
     for (const [index, [label, once]] of commands.entries()) {

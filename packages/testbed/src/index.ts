@@ -8,4 +8,4 @@ export {
   type TestNetworkOptions,
 } from './netns';
 export { ensureUser, knownHostsName, sshConfigBlock, startTestSshd, type HostBlock, type TestSshd, type TestSshdOptions } from './sshd';
-export { postgresUnavailable, startTestPostgres, type TestPostgres } from './postgres';
+export { postgresBinDir, postgresUnavailable, startTestPostgres, type TestPostgres } from './postgres';

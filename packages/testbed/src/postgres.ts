@@ -21,8 +21,8 @@ export interface TestPostgres {
 const PORTS = { first: 19300, count: 100 };
 const VERSIONS = '/usr/lib/postgresql';
 
-/** The newest Debian PostgreSQL's bin directory, if one is installed. */
-function binDir(): string | undefined {
+/** The newest Debian PostgreSQL's bin directory (initdb, pg_ctl, psql), if one is installed. */
+export function postgresBinDir(): string | undefined {
   if (!existsSync(VERSIONS)) return undefined;
   const versions = readdirSync(VERSIONS)
     .filter((version) => existsSync(join(VERSIONS, version, 'bin', 'initdb')))
@@ -43,7 +43,7 @@ function userExists(user: string): boolean {
 
 /** Undefined when a test PostgreSQL can be started here, else why not. */
 export function postgresUnavailable(): string | undefined {
-  if (!binDir()) return `PostgreSQL is not installed (no ${VERSIONS}/<version>/bin/initdb; apt-get install postgresql)`;
+  if (!postgresBinDir()) return `PostgreSQL is not installed (no ${VERSIONS}/<version>/bin/initdb; apt-get install postgresql)`;
   if (isRoot() && !userExists('postgres')) return 'running as root and there is no postgres user to run PostgreSQL as';
   return undefined;
 }
@@ -63,7 +63,7 @@ function portFree(port: number): Promise<boolean> {
  * is switched off: the data lives only as long as the test.
  */
 export async function startTestPostgres(): Promise<TestPostgres> {
-  const bin = binDir();
+  const bin = postgresBinDir();
   const reason = postgresUnavailable();
   if (!bin || reason) throw new Error(`cannot start PostgreSQL: ${reason}`);
   const asOwner = (argv: string[]) => (isRoot() ? ['runuser', '-u', 'postgres', '--', ...argv] : argv);

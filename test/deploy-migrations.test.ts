@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresUnavailable, startTestPostgres } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
@@ -19,12 +19,8 @@ const MIGRATIONS: Record<string, string> = {
 };
 
 /** catalog-app <version> whose migrations/ holds the named ones. */
-async function releaseWith(project: DeployProject, version: string, names: string[]): Promise<string> {
-  const dir = await project.release(version);
-  mkdirSync(join(dir, 'migrations'));
-  for (const name of names) writeFileSync(join(dir, 'migrations', name), MIGRATIONS[name]!);
-  return dir;
-}
+const releaseWith = (project: DeployProject, version: string, names: string[]) =>
+  project.release(version, { migrations: Object.fromEntries(names.map((name) => [name, MIGRATIONS[name]!])) });
 
 const stepLines = (output: string) => output.split('\n').filter((line) => /^ {2}▸ |^ {4}(applied|no \w+ migration)/.test(line));
 

@@ -144,8 +144,8 @@ export interface DeployProject {
   serverRoot: string;
   /** <dir>/srv/catalog */
   appRoot: string;
-  /** Makes catalog-app <version> under <dir>/src/<version>; returns its path. */
-  release(version: string, options?: { broken?: boolean }): Promise<string>;
+  /** Makes catalog-app <version> under <dir>/src/<version>, with migrations/<file> for each one given; returns its path. */
+  release(version: string, options?: { broken?: boolean; migrations?: Record<string, string> }): Promise<string>;
   /** Deep-merges into config/local.json. */
   configure(patch: Json): void;
   /** Replaces a top-level key of config/local.json whole (a union member of another type). */
@@ -309,7 +309,14 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
     port,
     serverRoot,
     appRoot,
-    release: (version, options = {}) => makeRelease({ version, destDir: join(dir, 'src', version), broken: options.broken ?? false, force: true }),
+    async release(version, options = {}) {
+      const source = await makeRelease({ version, destDir: join(dir, 'src', version), broken: options.broken ?? false, force: true });
+      if (options.migrations) {
+        mkdirSync(join(source, 'migrations'));
+        for (const [file, sql] of Object.entries(options.migrations)) writeFileSync(join(source, 'migrations', file), sql);
+      }
+      return source;
+    },
     configure(patch) {
       local = deepMerge(local, patch) as Json;
       writeLocal();

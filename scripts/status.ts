@@ -3,7 +3,8 @@ import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cl
 
 const USAGE = `usage: pnpm status [--env NAME] [--json] [--trust-new-host-key]
 Shows the live colour, each colour's release, sha, health and uptime, the public URL, the canary
-weight, how switches are done, and the last commands from the audit log.`;
+weight, how switches are done, the live release's migrations not applied yet (SQL migrations), and
+the last commands from the audit log.`;
 
 await runCommand(async () => {
   const args = parseCommandLine(USAGE, { 'trust-new-host-key': { type: 'boolean', default: false } });

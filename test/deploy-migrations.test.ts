@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresUnavailable, startTestPostgres } from '@switchyard/testbed';
@@ -12,17 +13,19 @@ import { remoteProject } from './support/remote-project';
  */
 
 const MIGRATIONS: Record<string, string> = {
-  '0001_create_products.sql': '-- migrate:up\nCREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL, legacy_code text);\n',
-  '0002_add_price.sql': '-- migrate:up\nALTER TABLE products ADD COLUMN price_cents integer;\n',
-  '0003_drop_legacy_code.sql': '-- switchyard: contract\n-- The old colour still reads legacy_code.\n\n-- migrate:up\nALTER TABLE products DROP COLUMN legacy_code;\n',
+  '0001_create_products.sql': '-- migrate:up\nCREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL, legacy_code text);\n-- migrate:down\nDROP TABLE products;\n',
+  '0002_add_price.sql': '-- migrate:up\nALTER TABLE products ADD COLUMN price_cents integer;\n-- migrate:down\nALTER TABLE products DROP COLUMN price_cents;\n',
+  '0003_drop_legacy_code.sql':
+    '-- switchyard: contract\n-- The old colour still reads legacy_code.\n\n-- migrate:up\nALTER TABLE products DROP COLUMN legacy_code;\n-- migrate:down\nALTER TABLE products ADD COLUMN legacy_code text;\n',
   '0004_index_names.sql': '-- migrate:up\nCREATE INDEX products_name ON products (name);\n',
+  '0005_add_sku.sql': '-- migrate:up\nALTER TABLE products ADD COLUMN sku text;\n',
 };
 
 /** catalog-app <version> whose migrations/ holds the named ones. */
 const releaseWith = (project: DeployProject, version: string, names: string[]) =>
   project.release(version, { migrations: Object.fromEntries(names.map((name) => [name, MIGRATIONS[name]!])) });
 
-const stepLines = (output: string) => output.split('\n').filter((line) => /^ {2}▸ |^ {4}(applied|no \w+ migration)/.test(line));
+const stepLines = (output: string) => output.split('\n').filter((line) => /^ {2}▸ |^ {4}(applied|reverted|no \w+ migration)/.test(line));
 
 const unavailable = postgresUnavailable();
 
@@ -56,6 +59,81 @@ describe.skipIf(unavailable !== undefined)(`migrations in deploys (PostgreSQL 15
     const status = await project.run('migrate.ts', ['status', '--source', join(project.dir, 'src/3.0.0')]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/0003_drop_legacy_code +contract +applied .*\n {2}0004_index_names +expand +pending/);
+  });
+
+  it('rollback: refused past a contract migration; --migrations reverts it before the old release starts and the expand one after the new colour stops', { timeout: 120_000 }, async ({ onTestFinished }) => {
+    const postgres = await startTestPostgres();
+    onTestFinished(() => postgres.stop());
+    const project = await deployProject(19187, { migrations: { database: 'postgres' }, secrets: ['DATABASE_URL'] });
+    onTestFinished(() => project.cleanup());
+    writeFileSync(join(project.dir, '.env'), `DATABASE_URL=${postgres.url}\n`, { mode: 0o600 });
+    const columns = () =>
+      execFileSync('psql', [postgres.url, '-Atc', "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'products'"], { encoding: 'utf8' }).trim();
+    const applied = async (version: string) => (await project.run('migrate.ts', ['status', '--source', join(project.dir, 'src', version)])).stdout;
+
+    expect((await project.deploy(await releaseWith(project, '1.0.0', ['0001_create_products.sql']))).code).toBe(0);
+    const expandOnly = await project.deploy(await releaseWith(project, '2.0.0', ['0001_create_products.sql', '0002_add_price.sql']));
+    expect(expandOnly.code, expandOnly.stderr).toBe(0);
+    // Back over an expand migration: 1.0.0 ran beside it, so it stays.
+    const overExpand = await project.run('rollback.ts');
+    expect(overExpand.code, overExpand.stdout + overExpand.stderr).toBe(0);
+    expect(overExpand.stdout).toContain('0002_add_price stays applied: release');
+    expect(columns()).toBe('id,legacy_code,name,price_cents');
+
+    const contract = await project.deploy(await releaseWith(project, '3.0.0', ['0001_create_products.sql', '0002_add_price.sql', '0003_drop_legacy_code.sql']));
+    expect(contract.code, contract.stderr).toBe(0);
+    expect(columns()).toBe('id,name,price_cents');
+    const live = await project.liveColor();
+
+    // 1.0.0 reads legacy_code, which 3.0.0's contract migration dropped: refused, nothing touched.
+    const refused = await project.run('rollback.ts');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/rolling back to \S+ would go back past the contract migration 0003_drop_legacy_code \(applied by deploy \S+\), which removed what \S+'s code may still use: roll back with --migrations/);
+    expect(await project.liveColor()).toBe(live);
+    expect(columns()).toBe('id,name,price_cents');
+
+    const reverted = await project.run('rollback.ts', ['--migrations']);
+    expect(reverted.code, reverted.stdout + reverted.stderr).toBe(0);
+    const steps = stepLines(reverted.stdout);
+    const at = (pattern: RegExp) => steps.findIndex((line) => pattern.test(line));
+    expect(at(/reverted 0003_drop_legacy_code \(contract\)/)).toBeLessThan(at(/▸ Start /));
+    expect(at(/reverted 0002_add_price \(expand\)/)).toBeGreaterThan(at(/▸ Drain and stop /));
+    expect(await project.liveColor()).not.toBe(live);
+    expect(columns()).toBe('id,legacy_code,name');
+    expect(await applied('3.0.0')).toMatch(/0002_add_price +expand +pending\n {2}0003_drop_legacy_code +contract +pending/);
+
+    // Forward again by rollback to 3.0.0, whose expand migration is gone: refused; a deploy is the way.
+    const back = await project.run('rollback.ts');
+    expect(back.code).toBe(1);
+    expect(back.stderr).toMatch(/release \S+ expects 0002_add_price, which is not applied \(reverted after it ran\): deploy it again/);
+  });
+
+  it('kept warm, the old colour holds back the contract migrations: status says so, and the next deploy runs them once that colour stops', { timeout: 120_000 }, async ({ onTestFinished }) => {
+    const postgres = await startTestPostgres();
+    onTestFinished(() => postgres.stop());
+    const project = await deployProject(19188, { migrations: { database: 'postgres' }, secrets: ['DATABASE_URL'], keepOldWarm: true });
+    onTestFinished(() => project.cleanup());
+    writeFileSync(join(project.dir, '.env'), `DATABASE_URL=${postgres.url}\n`, { mode: 0o600 });
+    const all = ['0001_create_products.sql', '0002_add_price.sql', '0003_drop_legacy_code.sql'];
+
+    expect((await project.deploy(await releaseWith(project, '1.0.0', all.slice(0, 1)))).code).toBe(0);
+    const second = await project.deploy(await releaseWith(project, '2.0.0', all));
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('applied 0002_add_price');
+    expect(second.stdout).not.toContain('0003_drop_legacy_code');
+    const waiting = await project.run('status.ts');
+    expect(waiting.stdout).toContain(
+      'migrations: 1 pending — 0003_drop_legacy_code (contract): they run at the next deploy once the old colour has stopped, or with `pnpm migrate up`',
+    );
+
+    const third = await project.deploy(await releaseWith(project, '3.0.0', [...all, '0005_add_sku.sql']));
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    const steps = stepLines(third.stdout);
+    const at = (pattern: RegExp) => steps.findIndex((line) => pattern.test(line));
+    expect(at(/▸ Drain and stop blue/)).toBeLessThan(at(/▸ Run the contract migrations \S+ left waiting \(blue has stopped\)/));
+    expect(at(/applied 0003_drop_legacy_code/)).toBeLessThan(at(/applied 0005_add_sku/));
+    expect(at(/applied 0005_add_sku/)).toBeLessThan(at(/▸ Start blue/));
+    expect((await project.run('status.ts')).stdout).toContain('migrations: every migration of the live release is applied');
   });
 
   it('to a server over SSH: the migrations reach the database as the server does, through its connection', { timeout: 120_000 }, async ({ onTestFinished }) => {
@@ -97,8 +175,10 @@ describe("an app's own migration tool (Django's manage.py migrate)", () => {
     const ran = lines.findIndex((line) => line.includes('▸ Run expand migrations'));
     expect(ran).toBeGreaterThan(lines.findIndex((line) => line.includes('▸ Link shared paths')));
     expect(ran).toBeLessThan(lines.findIndex((line) => line.includes('▸ Start blue')));
-    expect(first.stdout).toContain('--- last lines of /usr/bin/python3 manage.py migrate --noinput ---');
-    expect(first.stdout).toMatch(/Applying shop\.0001_initial\.\.\. OK/);
+    // Streamed as it runs, inside its step.
+    const applying = lines.findIndex((line) => /^ {4}\| +Applying shop\.0001_initial\.\.\. OK$/.test(line));
+    expect(applying, first.stdout).toBeGreaterThan(ran);
+    expect(applying).toBeLessThan(lines.findIndex((line) => line.includes('▸ Start blue')));
     // No contract command: no contract phase.
     expect(first.stdout).not.toContain('▸ Run contract migrations');
     expect((await project.get('/api/products')).status).toBe(200);
@@ -107,7 +187,7 @@ describe("an app's own migration tool (Django's manage.py migrate)", () => {
     const failing = await project.deploy(DJANGO);
     expect(failing.code, failing.stdout + failing.stderr).toBe(1);
     expect(failing.stderr).toMatch(/\/usr\/bin\/python3 manage\.py migrate no_such_app exited with 1 in release \S+; nothing was started; traffic is unchanged/);
-    expect(failing.stdout).toMatch(/No installed app with label 'no_such_app'/);
+    expect(failing.stdout).toMatch(/--- last lines of \/usr\/bin\/python3 manage\.py migrate no_such_app \(stderr\) ---\n.*No installed app with label 'no_such_app'/);
     expect(failing.stdout).not.toContain('▸ Start green');
     expect(await project.liveColor()).toBe('blue');
   });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deployProject, type DeployProject } from './support/deploy-project';
@@ -8,10 +8,11 @@ import { deployProject, type DeployProject } from './support/deploy-project';
  * of installing again. It must be a copy: the new release's build may rewrite files in place.
  */
 
+/** In the order they were deployed, as state.json records them: two ids of the same second sort by their hash. */
 const releaseDirs = (project: DeployProject) =>
-  readdirSync(join(project.appRoot, 'releases'))
-    .sort()
-    .map((id) => join(project.appRoot, 'releases', id));
+  (JSON.parse(readFileSync(join(project.appRoot, 'state.json'), 'utf8')) as { releases: { id: string }[] }).releases.map((release) =>
+    join(project.appRoot, 'releases', release.id),
+  );
 
 /** catalog-app <version> with its own install and build scripts (commands are argument arrays, not shell text). */
 async function releaseWith(project: DeployProject, version: string, scripts: { install: string; build?: string }): Promise<string> {

@@ -78,6 +78,10 @@ async function lifecycle({ source, migrate }: Setup): Promise<void> {
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/nothing ran$/m);
   expect((await migrate(['status'])).stdout).toMatch(/0003_index_names +expand +pending/);
+  // Allowed on purpose, on the line before, as the finding says.
+  writeFileSync(unsafe, UNSAFE_INDEX.replace('CREATE INDEX', '-- switchyard: allow index-not-concurrent (products is small)\nCREATE INDEX'));
+  const allowed = await migrate(['check']);
+  expect([allowed.code, allowed.stdout.trim()], allowed.stderr).toEqual([0, 'the safety check finds nothing to refuse']);
   rmSync(unsafe);
 
   // An applied migration edited afterwards: an error naming it, until repaired on purpose.
@@ -97,14 +101,18 @@ async function lifecycle({ source, migrate }: Setup): Promise<void> {
 describe('pnpm migrate', { timeout: 120_000 }, () => {
   // PGlite opens in seconds, not milliseconds, and takes ~800 MB: the whole life cycle runs on
   // PostgreSQL below; here, that the same command applies and reads back on the embedded database.
-  it('on PGlite under the deploy root: applies, then reads what it applied', async ({ onTestFinished }) => {
+  it('on PGlite under the deploy root: two at once apply once, then it reads what was applied', async ({ onTestFinished }) => {
     const { project, source, migrate } = await setup(onTestFinished, 19179, 'pglite');
     expect((await migrate(['create', 'create_products'])).code).toBe(0);
     writeFileSync(join(source, 'migrations/0001_create_products.sql'), CREATE_PRODUCTS);
     writeFileSync(join(source, 'migrations/0002_add_price.sql'), ADD_PRICE);
-    const up = await migrate(['up']);
-    expect(up.code, up.stderr).toBe(0);
+    // Two commands at once: PGlite itself would let both open the directory and corrupt it; the
+    // second waits for the first to close it, then finds nothing to do.
+    const both = await Promise.all([migrate(['up']), migrate(['up'])]);
+    for (const run of both) expect(run.code, run.stderr).toBe(0);
+    const [up, second] = both[0].stdout.includes('applied 0001') ? both : [both[1], both[0]];
     expect(up.stdout).toMatch(/applied 0001_create_products \(expand\) in \d+ ms\n {2}applied 0002_add_price \(expand\) in \d+ ms\n2 migration\(s\) applied/);
+    expect(second.stdout.trim()).toBe('nothing to apply');
     const status = await migrate(['status']);
     expect(status.stdout).toMatch(/0002_add_price +expand +applied .*\n0 pending/);
     // The embedded database lives in shared/, beside the releases, and outlives them.
@@ -125,6 +133,8 @@ describe('pnpm migrate', { timeout: 120_000 }, () => {
     expect([none.code, none.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got none']);
     const unknown = await runScript('migrate.ts', ['upp', ...project.flags()]);
     expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got "upp"']);
+    // The local environment migrates the embedded database by default; this one is told not to.
+    project.replace('migrations', undefined);
     const without = await runScript('migrate.ts', ['status', ...project.flags()]);
     expect(without.code).toBe(2);
     expect(without.stderr.trim()).toMatch(/config\/local\.json: no "migrations" section: this environment runs no migrations$/);

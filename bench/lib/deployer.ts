@@ -40,7 +40,7 @@ export function deployer(project: BenchProject): Deployer {
       const source = deploys++ % 2 === 0 ? project.sources[0] : project.sources[1];
       return run('deploy', (options) => deployCommand({ ...options, switch: true, source, allowDirty: false, releaseId }));
     },
-    rollback: () => run('rollback', (options) => rollbackCommand(options)),
+    rollback: () => run('rollback', (options) => rollbackCommand({ ...options, migrations: false })),
     switch: () => run('switch', (options) => switchCommand(options)),
   };
 }

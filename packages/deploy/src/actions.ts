@@ -21,8 +21,16 @@ export type Action =
   /**
    * The environment's pending migrations of a phase, read from the release's source: expand before
    * the new colour starts (after the safety check), contract once the old colour has stopped.
+   * `on-server`: from the folder of release `releaseId` on the server (the live release's contract
+   * migrations, left waiting while the colour before it was kept warm).
    */
-  | { kind: 'migrate'; phase: 'expand' | 'contract'; source: ShipSource; deployId: string; releaseId: string }
+  | { kind: 'migrate'; phase: 'expand' | 'contract'; source: ShipSource | 'on-server'; deployId: string; releaseId: string }
+  /**
+   * A rollback's migrations, from the journal as release `to` sees it: refused past a contract
+   * migration unless `revert` (--migrations); reverting, the newest contract ones before `to`
+   * starts and the rest once `from`'s colour has stopped, with `from`'s down SQL.
+   */
+  | { kind: 'rollback-migrations'; stage: 'before-start' | 'after-stop'; from: string; to: string; revert: boolean; deployId: string }
   /** `links`: the canary buckets' symlinks in socket mode (created or repaired; [] with ports). */
   | { kind: 'write-files'; files: RenderedFile[]; links: LinkSpec[] }
   | { kind: 'start-color'; color: Color }

@@ -1,4 +1,4 @@
-import type { Config } from '@switchyard/config';
+import { type Config, UsageError } from '@switchyard/config';
 import type { Color } from '@switchyard/templates';
 import { planDeploy } from './plan-deploy';
 import { planRollback } from './plan-rollback';
@@ -60,9 +60,21 @@ export async function switchCommand(options: SwitchOptions): Promise<void> {
   });
 }
 
-export async function rollbackCommand(options: CommandOptions): Promise<void> {
+export interface RollbackOptions extends CommandOptions {
+  /** --migrations */
+  migrations: boolean;
+}
+
+export async function rollbackCommand(options: RollbackOptions): Promise<void> {
+  const migrations = options.config.migrations;
+  if (options.migrations && !migrations)
+    throw new UsageError(`--migrations: ${options.config.paths.configFile} has no "migrations" section: this environment runs no migrations to revert`);
+  if (options.migrations && migrations?.command)
+    throw new UsageError(
+      `--migrations: ${options.config.paths.configFile}: migrations.command runs the app's own migration tool, whose migrations Switchyard cannot revert: revert them with that tool, then roll back without --migrations`,
+    );
   await runPlanned('rollback', options, (facts, rt) => ({
-    steps: planRollback(rt.config, facts, options.deployId),
+    steps: planRollback(rt.config, facts, { deployId: options.deployId, migrations: options.migrations }),
     detail: `from ${facts.live} (${facts.live ? facts.releaseOf[facts.live] : 'nothing'})`,
   }));
 }

@@ -1,5 +1,5 @@
 import { dirname, basename } from 'node:path';
-import { checkDeployRoot, COMMAND_TIMEOUT_MS, HostFileError, readEnvFiles, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
+import { checkDeployRoot, COMMAND_TIMEOUT_MS, CommandError, HostFileError, readEnvFiles, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
@@ -190,16 +190,35 @@ const handlers: Handlers = {
       const command = phase === 'expand' ? migrations.command : migrations.contractCommand;
       if (!command) return;
       const env = await readEnvFiles(ctx.host, [ctx.layout.envFile]);
-      const result = await ctx.host.run(command, { cwd: ctx.layout.release(releaseId), env, inheritEnv: false, nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.build });
-      const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
-      ctx.out.emit({ type: 'logs', source: `${command.join(' ')}`, lines: lines.slice(-40) });
       const traffic = phase === 'expand' ? 'nothing was started; traffic is unchanged' : 'the switch to it stands';
-      if (!result.ok) throw new DeployFailed(`${command.join(' ')} exited with ${result.exitCode ?? result.signal} in release ${releaseId}; ${traffic}`);
+      const failed = (how: string) => new DeployFailed(`${command.join(' ')} ${how} in release ${releaseId}; ${traffic}`);
+      // Its output as it comes: a long migration shows its progress, not minutes of silence.
+      const timeout = AbortSignal.timeout(COMMAND_TIMEOUT_MS.build);
+      const signal = AbortSignal.any([timeout, ctx.interrupted]);
+      const result = await ctx.host
+        .stream(command, (line) => ctx.out.emit({ type: 'note', message: `| ${line}` }), { cwd: ctx.layout.release(releaseId), env, inheritEnv: false, signal })
+        .catch((error: unknown) => {
+          if (!(error instanceof CommandError)) throw error;
+          const lines = error.stderr.split('\n').filter((line) => line.trim() !== '');
+          if (lines.length > 0) ctx.out.emit({ type: 'logs', source: `${command.join(' ')} (stderr)`, lines: lines.slice(-40) });
+          throw failed(error.commandExitCode === null ? 'was killed' : `exited with ${error.commandExitCode}`);
+        });
+      if (timeout.aborted) throw failed(`did not finish within ${COMMAND_TIMEOUT_MS.build / 60_000} minutes and was stopped`);
+      if (!result.ok) throw failed(`was stopped (${result.signal ?? `exit ${result.exitCode}`})`);
       return;
     }
     // Loaded only by a deploy that migrates: the database clients are for it alone.
-    const { runPhase } = await import('./migrations');
-    await runPhase(ctx.config, ctx.host, source, phase, deployId, (message) => ctx.out.emit({ type: 'note', message }));
+    const { migrationsOf, readHostMigrations, runPhase, sourceMigrations } = await import('./migrations');
+    const list =
+      source === 'on-server'
+        ? await readHostMigrations(ctx.host, `${ctx.layout.release(releaseId)}/${migrationsOf(ctx.config).directory}`)
+        : await sourceMigrations(ctx.config, source);
+    await runPhase(ctx.config, ctx.host, list, phase, deployId, (message) => ctx.out.emit({ type: 'note', message }));
+  },
+
+  async 'rollback-migrations'(ctx, { stage, from, to, revert, deployId }) {
+    const { rollbackMigrations } = await import('./rollback-migrations');
+    await rollbackMigrations(ctx.config, ctx.host, (id) => ctx.layout.release(id), { stage, from, to, revert, deployId }, (message) => ctx.out.emit({ type: 'note', message }));
   },
 
   async 'link-color'(ctx, { color, releaseId }) {

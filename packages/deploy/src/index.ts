@@ -5,7 +5,7 @@ export { newDeployId, releaseIdFor } from './ids';
 export { planDeploy, releasesToPrune, type DeployInput } from './plan-deploy';
 export { planSwitch, type SwitchInput } from './plan-switch';
 export { planRollback, rollbackRelease } from './plan-rollback';
-export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, type DeployOptions, type SwitchOptions } from './commands';
+export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, type DeployOptions, type RollbackOptions, type SwitchOptions } from './commands';
 export { readStatus, readStatuses, formatStatus, formatStatuses, disagreements, publicUrl, type Status, type ColorStatus } from './status';
 export { textReporter, jsonReporter, onHost, type Reporter, type DeployEvent, type HostEvent } from './reporter';
 export { stopEverything } from './down';

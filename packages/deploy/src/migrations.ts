@@ -7,14 +7,17 @@ import {
   checkMigration,
   createMigrator,
   type Database,
+  type FileProblem,
   type Finding,
   formatFinding,
   type Migration,
+  MigrationFileError,
+  parseMigration,
   pgliteDatabase,
   postgresDatabase,
   readMigrationFolder,
 } from '@switchyard/migrate';
-import type { Host } from '@switchyard/host';
+import { acquireLock, type Host, LockedError } from '@switchyard/host';
 import { serverLayout } from '@switchyard/templates';
 import type { ShipSource } from './actions';
 import { connect, type ConnectOptions, serversOf } from './runtime';
@@ -25,11 +28,21 @@ export function migrationsOf(config: Config): NonNullable<Config['migrations']> 
   return config.migrations;
 }
 
+/** How long a command waits for another one that has the embedded database open. */
+const PGLITE_WAIT_MS = 60_000;
+
 /**
  * The database the config names: PostgreSQL at the URL in its secret, or PGlite in its data
  * directory under the deploy root (this machine's: an embedded database lives where the app runs).
  */
-export async function openMigrationDatabase(config: Config, host?: Host): Promise<Database> {
+export interface OpenOptions {
+  /** Names the command in the embedded database's lock, for the one that has to wait. */
+  deployId?: string;
+  /** `status`: an embedded database that does not exist yet is not created, and one that is open elsewhere is not waited for. */
+  readOnly?: boolean;
+}
+
+export async function openMigrationDatabase(config: Config, host?: Host, options: OpenOptions = {}): Promise<Database> {
   const migrations = migrationsOf(config);
   if (migrations.database === 'postgres') {
     const url = config.secretValues[migrations.urlSecret];
@@ -41,13 +54,38 @@ export async function openMigrationDatabase(config: Config, host?: Host): Promis
       `${config.paths.configFile}: migrations.database: "pglite" keeps its data on this machine, under the deploy root; a server reached by SSH needs "postgres"`,
     );
   const dir = serverLayout(config).pgliteDir;
+  if (options.readOnly && !existsSync(dir)) throw new UsageError(`the embedded database ${dir} does not exist yet: the first deploy or pnpm migrate creates it`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Loaded here, not with the command: its WebAssembly is for the commands that open a database.
-  const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = new PGlite(dir);
-  await pglite.waitReady;
-  return pgliteDatabase(pglite);
+  // PGlite takes no lock on its data directory, and two processes that open it at once corrupt it
+  // (electric-sql/pglite#1106): every command that opens it holds this one first.
+  const wait = options.readOnly ? {} : { waitMs: PGLITE_WAIT_MS };
+  const lock = await acquireLock(`${dir}.lock`, { command: commandLine(), deployId: options.deployId ?? 'migrate' }, wait).catch((error: unknown) => {
+    if (error instanceof LockedError) throw new LockedError(`the embedded database ${dir} is open in another command: ${error.message}`);
+    throw error;
+  });
+  try {
+    // Loaded here, not with the command: its WebAssembly is for the commands that open a database.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = new PGlite(dir);
+    await pglite.waitReady;
+    const db = pgliteDatabase(pglite);
+    return {
+      ...db,
+      close: async () => {
+        try {
+          await db.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
+
+const commandLine = () => ['switchyard', ...process.argv.slice(2)].join(' ');
 
 /**
  * The URL, led through the server's SSH connection when the server is another machine: the
@@ -87,6 +125,23 @@ export async function withEnvironmentDatabase<T>(config: Config, options: Connec
   } finally {
     host?.close();
   }
+}
+
+/**
+ * The migrations of a folder on a server (a release's): read through the host, so a rollback finds
+ * a release's down SQL where the release is. A release without the folder has none.
+ */
+export async function readHostMigrations(host: Host, dir: string): Promise<Migration[]> {
+  const problems: FileProblem[] = [];
+  const migrations: Migration[] = [];
+  for (const name of (await host.listDir(dir)).filter((file) => file.endsWith('.sql')).sort()) {
+    const path = join(dir, name);
+    const parsed = parseMigration(path, Buffer.from((await host.readFile(path)) ?? '', 'utf8'));
+    if (parsed.migration) migrations.push(parsed.migration);
+    else problems.push(...parsed.problems);
+  }
+  if (problems.length > 0) throw new MigrationFileError(problems);
+  return migrations;
 }
 
 /** The release's migrations: the folder `migrations.directory` of the source directory. */
@@ -164,14 +219,13 @@ export async function sourceMigrations(config: Config, source: ShipSource): Prom
 export async function runPhase(
   config: Config,
   host: Host,
-  source: ShipSource,
+  migrations: readonly Migration[],
   phase: 'expand' | 'contract',
   deployId: string,
   note: (message: string) => void,
 ): Promise<void> {
-  const migrations = await sourceMigrations(config, source);
   if (migrations.length === 0) return note(`no migrations in ${migrationsOf(config).directory}/`);
-  const db = await openMigrationDatabase(config, host);
+  const db = await openMigrationDatabase(config, host, { deployId });
   try {
     const migrator = createMigrator({ db, migrations, deployId, onEvent: (event) => event.type === 'waiting-for-lock' && note(`waiting for another migration run: ${event.holder}`) });
     const planned = await migrator.up({ phase, dryRun: true });

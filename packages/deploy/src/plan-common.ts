@@ -54,9 +54,14 @@ export const pointIdleStep = (color: Color, why: string): Step => ({ name: `Poin
  * like any old colour before it is stopped.
  */
 export function replaceColorSteps(config: Config, facts: Facts, color: Color): Step[] {
+  return [...stopColorSteps(config, facts, color), { name: `Start ${color}`, action: { kind: 'start-color', color } }];
+}
+
+/** Out of idle.sock first when it is the backup, then drained and stopped if it runs. */
+export function stopColorSteps(config: Config, facts: Facts, color: Color): Step[] {
   const steps = facts.live && facts.live !== color && facts.idle === color ? [pointIdleStep(facts.live, `${color} is not gated yet`)] : [];
   if (facts.running[color]) steps.push({ name: `Drain and stop ${color}`, action: { kind: 'drain', color, maxWaitMs: config.nginx.drainMs } });
-  return [...steps, { name: `Start ${color}`, action: { kind: 'start-color', color } }];
+  return steps;
 }
 
 function bucketsStep(config: Config, live: LiveState): Step {

@@ -3,7 +3,7 @@ import { type Color, otherColor } from '@switchyard/templates';
 import type { ShipSource, Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, pointIdleStep, releasesOf, repairLiveLinkSteps, replaceColorSteps, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, pointIdleStep, releasesOf, repairLiveLinkSteps, replaceColorSteps, stopColorSteps, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning, colorStopped, releasesPruned, withRelease } from './state-changes';
 
 export interface DeployInput {
@@ -55,6 +55,22 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
   const reuseFrom =
     config.build.install && input.lockfileHash !== null && previous?.lockfileHash === input.lockfileHash ? previous.id : null;
 
+  // Kept warm, the colour before the live one ran its old code until now: the contract migrations
+  // the live release left waiting run once it has stopped, before this release's expand ones, which
+  // were written after them.
+  const liveRelease = live ? facts.releaseOf[live] : null;
+  const leftWaiting = config.keepOldWarm && live !== null && liveRelease !== null && runsContract(config, facts);
+  const beforeExpand: Step[] = leftWaiting
+    ? [
+        ...stopColorSteps(config, facts, target),
+        {
+          name: `Run the contract migrations ${liveRelease} left waiting (${target} has stopped)`,
+          action: { kind: 'migrate', phase: 'contract', source: 'on-server', deployId: input.deployId, releaseId: liveRelease },
+        },
+      ]
+    : [];
+  const replaced: Facts = leftWaiting ? { ...facts, running: { ...facts.running, [target]: false }, idle: facts.idle === target ? live : facts.idle } : facts;
+
   let state = withRelease(facts.state, { id: input.releaseId, sha: input.sha, createdAt: facts.now, lockfileHash: input.lockfileHash });
   state = colorRunning(state, target, { releaseId: input.releaseId, sha: input.sha, startedAt: facts.now });
   const { install, build, lockfile } = config.build;
@@ -74,12 +90,13 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
           } as const,
         ]
       : []),
+    ...beforeExpand,
     ...(facts.runsMigrations
       ? [{ name: 'Run expand migrations (what the live colour tolerates)', action: { kind: 'migrate', phase: 'expand', source: input.source, deployId: input.deployId, releaseId: input.releaseId } } as const]
       : []),
     { name: `Link ${target} to ${input.releaseId}`, action: { kind: 'link-color', color: target, releaseId: input.releaseId } },
     writeFilesStep(config, { live: live ?? target }, releasesOf(facts, { [target]: input.releaseId })),
-    ...replaceColorSteps(config, facts, target),
+    ...replaceColorSteps(config, replaced, target),
     { name: `Health gate ${target}`, action: { kind: 'health-gate', color: target, stopOnFailure: true } },
   ];
   if (!input.switch) {

@@ -21,8 +21,21 @@ export function rollbackRelease(facts: Facts): string | undefined {
   return [...usable].filter((id) => liveRelease === null || id < liveRelease).sort().at(-1);
 }
 
-/** Back to the previous release: instantly when its colour is still warm, else start, gate and switch. */
-export function planRollback(config: Config, facts: Facts, deployId: string): Step[] {
+export interface RollbackInput {
+  deployId: string;
+  /** --migrations: revert what the release rolled back to does not know, instead of refusing past a contract migration. */
+  migrations: boolean;
+}
+
+/**
+ * Back to the previous release: instantly when its colour is still warm, else start, gate and
+ * switch. With SQL migrations, the journal is checked first (and with --migrations, reverted around
+ * the switch); an app's own migration tool is left to the app.
+ */
+export function planRollback(baseConfig: Config, facts: Facts, input: RollbackInput): Step[] {
+  // Once its migrations are reverted, the release rolled back from cannot serve again: its colour stops.
+  const config = input.migrations ? { ...baseConfig, keepOldWarm: false } : baseConfig;
+  const deployId = input.deployId;
   const live = facts.live;
   if (!live) throw new DeployFailed('nothing is live yet; there is nothing to roll back');
   if (facts.state.canary) throw new DeployFailed('a canary is in progress; cancel it with `pnpm switch --weight 0` instead');
@@ -31,7 +44,24 @@ export function planRollback(config: Config, facts: Facts, deployId: string): St
   const idle = otherColor(live);
   const warm = facts.running[idle] && facts.releaseOf[idle] === release;
 
-  const steps: Step[] = [...startNginxSteps(facts), ...repairLiveLinkSteps(facts)];
+  const from = facts.releaseOf[live];
+  const sqlMigrations = facts.runsMigrations && !config.migrations?.command && from !== null;
+  const migrationStep = (stage: 'before-start' | 'after-stop'): Step[] =>
+    sqlMigrations
+      ? [
+          {
+            name:
+              stage === 'before-start'
+                ? input.migrations
+                  ? `Revert the newest contract migrations ${release} does not know`
+                  : `Check the migrations applied after ${release}`
+                : `Revert the migrations ${release} does not know (${live} has stopped)`,
+            action: { kind: 'rollback-migrations', stage, from, to: release, revert: input.migrations, deployId },
+          },
+        ]
+      : [];
+
+  const steps: Step[] = [...migrationStep('before-start'), ...startNginxSteps(facts), ...repairLiveLinkSteps(facts)];
   let state = facts.state;
   if (!warm) {
     const sha = facts.state.releases.find((r) => r.id === release)?.sha ?? '0000';
@@ -54,5 +84,6 @@ export function planRollback(config: Config, facts: Facts, deployId: string): St
   );
   steps.push(...switching.steps);
   steps.push(...drainSteps(config, switching.state, live).steps);
+  if (input.migrations) steps.push(...migrationStep('after-stop'));
   return steps;
 }

@@ -2,6 +2,7 @@ import type { Config } from '@switchyard/config';
 import { type AuditEntry, readAudit } from '@switchyard/host';
 import { type Color, COLORS } from '@switchyard/templates';
 import { colorEndpoint, failingCheck } from './health';
+import { formatMigrations, liveMigrations, type MigrationsSeen } from './migration-status';
 import { observe } from './observe';
 import { type ConnectOptions, type Runtime, withRuntime, withRuntimes } from './runtime';
 
@@ -35,6 +36,8 @@ export interface Status {
   canary: { color: Color; percent: number } | null;
   switchMode: 'socket rename (no reload)' | "socket rename through nginx's per-colour front (no reload)";
   colors: ColorStatus[];
+  /** The live release's migrations not applied yet (SQL migrations, read on the primary server); null when there is nothing to read. */
+  migrations: MigrationsSeen | null;
   lastDeploys: AuditEntry[];
 }
 
@@ -91,6 +94,8 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
     });
   }
   const canary = facts.state.canary ?? null;
+  const liveRelease = facts.live ? facts.releaseOf[facts.live] : null;
+  const readsMigrations = rt.primary && config.migrations !== undefined && !config.migrations.command && liveRelease !== null;
   return {
     app: config.app,
     environment: config.environment,
@@ -104,6 +109,7 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
     // Switches and canaries alike are renames of links; nginx's config never changes.
     switchMode: config.start.listen.type === 'socket' ? 'socket rename (no reload)' : "socket rename through nginx's per-colour front (no reload)",
     colors,
+    migrations: readsMigrations ? await liveMigrations(config, rt.host, rt.layout.release(liveRelease)) : null,
     lastDeploys: await readAudit(rt.host, rt.layout.auditLog, 5),
   };
 }
@@ -126,6 +132,7 @@ export function formatStatus(status: Status): string[] {
     lines.push(
       `  ${c.color.padEnd(6)} ${(c.releaseId ?? '-').padEnd(26)} ${(c.sha?.slice(0, 7) ?? '-').padEnd(8)} ${c.health}${c.uptimeSeconds !== null ? `, up ${duration(c.uptimeSeconds)}` : ''}${c.restarts ? `, restarted ${c.restarts}×` : ''}${c.live ? '  ← live' : ''}`,
     );
+  if (status.migrations) lines.push(formatMigrations(status.migrations));
   if (status.lastDeploys.length > 0) lines.push('last commands:');
   for (const d of status.lastDeploys)
     // 11: the longest outcome, "interrupted".

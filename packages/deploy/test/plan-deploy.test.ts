@@ -188,9 +188,20 @@ describe('migrations in a deploy', () => {
     expect(steps.indexOf(contract!)).toBeGreaterThan(k.lastIndexOf('drain'));
   });
 
-  it('the old colour kept warm still runs the old code: no contract phase', () => {
-    const { steps } = planDeploy(testConfig({ keepOldWarm: true }), factsAfterTwoDeploys({ runsMigrations: true }), input);
-    expect(steps.filter((s) => s.action.kind === 'migrate').map((s) => s.action.kind === 'migrate' && s.action.phase)).toEqual(['expand']);
+  it('the old colour kept warm still runs the old code: its contract migrations wait for the next deploy, which runs them once it has stopped, before its own expand ones', () => {
+    const warm = factsAfterTwoDeploys({ runsMigrations: true, running: { blue: true, green: true } });
+    const live = warm.live!;
+    const idle = live === 'blue' ? 'green' : 'blue';
+    const { steps } = planDeploy(testConfig({ keepOldWarm: true }), warm, input);
+    const migrations = steps.flatMap((s) => (s.action.kind === 'migrate' ? [s.action] : []));
+    expect(migrations.map((m) => [m.phase, m.source === 'on-server' ? m.releaseId : 'new'])).toEqual([
+      ['contract', warm.releaseOf[live]],
+      ['expand', 'new'],
+    ]);
+    const k = kinds(steps);
+    expect(k.filter((kind) => kind === 'drain')).toHaveLength(1);
+    expect(steps.findIndex((s) => s.action.kind === 'drain' && s.action.color === idle)).toBeLessThan(k.indexOf('migrate'));
+    expect(k.indexOf('start-color')).toBeGreaterThan(k.lastIndexOf('migrate'));
   });
 
   it('a first deploy has no old colour: both phases; --no-switch: expand only', () => {

@@ -28,7 +28,7 @@ describe('planSwitch', () => {
   it('starts nginx first when it is down, for a switch and a rollback alike', () => {
     const down = { ...bothRunning(), nginxRunning: false };
     expect(kinds(planSwitch(testConfig(), down, { deployId: 'd' }))[0]).toBe('start-nginx');
-    expect(kinds(planRollback(testConfig(), down, 'd'))[0]).toBe('start-nginx');
+    expect(kinds(planRollback(testConfig(), down, { deployId: 'd', migrations: false }))[0]).toBe('start-nginx');
     expect(kinds(planSwitch(testConfig(), bothRunning(), { deployId: 'd' }))).not.toContain('start-nginx');
   });
 
@@ -99,14 +99,14 @@ describe('planRollback', () => {
   it('goes back to the idle colour’s release, instantly when it is warm', () => {
     const facts = factsAfterTwoDeploys({ live: 'green', releaseOf: { blue: R1, green: R2 }, running: { blue: true, green: true } });
     expect(rollbackRelease(facts)).toBe(R1);
-    const steps = planRollback(testConfig(), facts, 'd');
+    const steps = planRollback(testConfig(), facts, { deployId: 'd', migrations: false });
     expect(kinds(steps)).toEqual(['health-gate', 'switch-socket', 'record-state', 'confirm', 'drain', 'record-state']);
     // green is drained: a request failing on it is retried on blue, never on green itself.
     expect(steps[1]?.action).toEqual({ kind: 'switch-socket', live: 'blue', idle: 'blue' });
   });
 
   it('starts, gates and switches when the previous release is not running, then watches it with the live colour as its backup', () => {
-    const steps = planRollback(testConfig(), factsAfterTwoDeploys(), 'd');
+    const steps = planRollback(testConfig(), factsAfterTwoDeploys(), { deployId: 'd', migrations: false });
     expect(kinds(steps)).toEqual([
       'link-color', 'write-files', 'start-color', 'health-gate', 'switch-socket', 'record-state', 'confirm', 'watch', 'point-idle', 'drain', 'record-state',
     ]);
@@ -117,20 +117,40 @@ describe('planRollback', () => {
   it('a switch, and a rollback to a warm colour, move to a colour already running: no watch', () => {
     expect(kinds(planSwitch(testConfig(), bothRunning(), { deployId: 'd' }))).not.toContain('watch');
     const warm = factsAfterTwoDeploys({ live: 'green', releaseOf: { blue: R1, green: R2 }, running: { blue: true, green: true } });
-    expect(kinds(planRollback(testConfig(), warm, 'd'))).not.toContain('watch');
+    expect(kinds(planRollback(testConfig(), warm, { deployId: 'd', migrations: false }))).not.toContain('watch');
   });
 
   it('takes the colour it restarts out of idle.sock first', () => {
-    const steps = planRollback(testConfig(), factsAfterTwoDeploys({ idle: 'green' }), 'd');
+    const steps = planRollback(testConfig(), factsAfterTwoDeploys({ idle: 'green' }), { deployId: 'd', migrations: false });
     expect(kinds(steps).slice(0, 5)).toEqual(['link-color', 'write-files', 'point-idle', 'start-color', 'health-gate']);
-    const warmElsewhere = planRollback(testConfig(), factsAfterTwoDeploys({ idle: 'green', running: { blue: true, green: true }, releaseOf: { blue: R2, green: R2 } }), 'd');
+    const warmElsewhere = planRollback(testConfig(), factsAfterTwoDeploys({ idle: 'green', running: { blue: true, green: true }, releaseOf: { blue: R2, green: R2 } }), { deployId: 'd', migrations: false });
     expect(kinds(warmElsewhere).slice(0, 5)).toEqual(['link-color', 'write-files', 'point-idle', 'drain', 'start-color']);
     expect(steps[2]?.action).toEqual({ kind: 'point-idle', color: 'blue' });
   });
 
+  it('with SQL migrations, checks the journal before anything else; with --migrations, reverts around the switch and stops the old colour even when kept warm', () => {
+    const facts = factsAfterTwoDeploys({ runsMigrations: true });
+    const checked = planRollback(testConfig(), facts, { deployId: 'd', migrations: false });
+    expect(checked[0]?.action).toEqual({ kind: 'rollback-migrations', stage: 'before-start', from: R2, to: R1, revert: false, deployId: 'd' });
+    expect(kinds(checked).filter((kind) => kind === 'rollback-migrations')).toHaveLength(1);
+
+    const reverting = planRollback(testConfig({ keepOldWarm: true }), facts, { deployId: 'd', migrations: true });
+    expect(kinds(reverting)[0]).toBe('rollback-migrations');
+    expect(kinds(reverting).slice(-3)).toEqual(['drain', 'record-state', 'rollback-migrations']);
+    expect(reverting.at(-1)?.action).toMatchObject({ stage: 'after-stop', revert: true });
+    // Kept warm without --migrations: the old colour stays up, and nothing is reverted.
+    expect(kinds(planRollback(testConfig({ keepOldWarm: true }), facts, { deployId: 'd', migrations: false }))).not.toContain('drain');
+  });
+
+  it('leaves an app’s own migration tool, and a server that is not the primary, alone', () => {
+    const own = testConfig({ migrations: { command: ['python3', 'manage.py', 'migrate'] } });
+    expect(kinds(planRollback(own, factsAfterTwoDeploys({ runsMigrations: true }), { deployId: 'd', migrations: false }))).not.toContain('rollback-migrations');
+    expect(kinds(planRollback(testConfig(), factsAfterTwoDeploys(), { deployId: 'd', migrations: true }))).not.toContain('rollback-migrations');
+  });
+
   it('refuses when there is no earlier release', () => {
     const facts = factsAfterTwoDeploys({ releaseOf: { blue: R1, green: null }, releases: [R1] });
-    expect(() => planRollback(testConfig(), facts, 'd')).toThrow('no earlier release');
+    expect(() => planRollback(testConfig(), facts, { deployId: 'd', migrations: false })).toThrow('no earlier release');
   });
 });
 

@@ -16,6 +16,7 @@ const status = (host: string, live: 'blue' | 'green' | null, release: string): S
     { color: 'blue', live: live === 'blue', releaseId: release, sha: 'abc1234', running: true, health: 'healthy', uptimeSeconds: 5, restarts: 0 },
     { color: 'green', live: live === 'green', releaseId: release, sha: 'abc1234', running: false, health: 'stopped', uptimeSeconds: null, restarts: null },
   ],
+  migrations: null,
   lastDeploys: [],
 });
 
@@ -49,5 +50,18 @@ describe('a lost live link in status', () => {
       '! run/live.sock names green, which is not running: nginx serves blue through the backup link; the next deploy, switch or rollback repairs it',
     );
     expect(formatStatuses([status('local', 'blue', 'r2')]).some((line) => line.includes('live.sock'))).toBe(false);
+  });
+});
+
+describe('migrations in status', () => {
+  const line = (migrations: Status['migrations']) => formatStatuses([{ ...status('local', 'blue', 'r2'), migrations }]).find((l) => l.startsWith('migrations'));
+
+  it('names the pending contract migrations and when they run; says when all are applied or the database cannot be read', () => {
+    expect(line({ pending: [{ name: '0003_drop_legacy_code', phase: 'contract' }] })).toBe(
+      'migrations: 1 pending — 0003_drop_legacy_code (contract): they run at the next deploy once the old colour has stopped, or with `pnpm migrate up`',
+    );
+    expect(line({ pending: [] })).toBe('migrations: every migration of the live release is applied');
+    expect(line({ unreadable: 'timeout exceeded when trying to connect' })).toBe('migrations: cannot read the database: timeout exceeded when trying to connect');
+    expect(line(null)).toBeUndefined();
   });
 });

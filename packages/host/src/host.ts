@@ -26,6 +26,9 @@ export interface RunResult {
   stderr: string;
 }
 
+/** What a streamed command runs in, as for run (`env` never reaches an argv); `signal` ends it. */
+export type StreamOptions = Pick<RunOptions, 'cwd' | 'env' | 'inheritEnv'> & { signal?: AbortSignal };
+
 export interface UploadOptions {
   /** Names left out at any depth (rsync --exclude). */
   exclude?: readonly string[];
@@ -91,7 +94,7 @@ export interface Host {
    * the command (on the server too). A command ended that way, or by Ctrl-C, resolves with its
    * result; any other failure throws CommandError.
    */
-  stream(argv: readonly string[], onLine: (line: string) => void, options?: { signal?: AbortSignal }): Promise<RunResult>;
+  stream(argv: readonly string[], onLine: (line: string) => void, options?: StreamOptions): Promise<RunResult>;
   /** Ends what the host holds open (an SSH master connection); idempotent. */
   close(): void;
 }

@@ -1,4 +1,4 @@
-export type { Host, RunOptions, RunResult } from './host';
+export type { Host, RunOptions, RunResult, StreamOptions } from './host';
 export { localHost } from './local-host';
 export { runCommand } from './run';
 export { COMMAND_TIMEOUT_MS } from './command-timeouts';

@@ -9,10 +9,15 @@ import type { RunOptions, RunResult } from './host';
 // Set per call rather than on the global $, so other zx users in the process are unaffected.
 const silentLog = () => {};
 
+/** The environment a command gets: this process's, or PATH alone when it must not inherit it, plus its own. */
+export function commandEnv(options: Pick<RunOptions, 'env' | 'inheritEnv'>): NodeJS.ProcessEnv {
+  return options.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env } : { ...process.env, ...options.env };
+}
+
 /** Runs a command from an argument array through zx, which quotes each element. */
 export async function runCommand(argv: readonly string[], options: RunOptions): Promise<RunResult> {
   if (argv.length === 0) throw new TypeError('runCommand: empty argv');
-  const env = options.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env } : { ...process.env, ...options.env };
+  const env = commandEnv(options);
   const command = $({
     cwd: options.cwd,
     env,

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { CommandError } from './errors';
-import type { RunResult } from './host';
+import type { RunResult, StreamOptions } from './host';
+import { commandEnv } from './run';
 
 export interface StreamRun {
   /** The process whose stdout is read line by line: the command itself, or the ssh client carrying it. */
@@ -42,8 +43,8 @@ export async function streamLines({ child, argv, stop }: StreamRun, onLine: (lin
 }
 
 /** On this machine: the command itself, without a shell; aborting sends it SIGTERM. */
-export function streamLocal(argv: readonly string[], onLine: (line: string) => void, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
+export function streamLocal(argv: readonly string[], onLine: (line: string) => void, options: StreamOptions = {}): Promise<RunResult> {
   if (argv.length === 0) throw new TypeError('stream: empty argv');
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd, env: commandEnv(options) });
   return streamLines({ child, argv, stop: () => child.kill() }, onLine, options.signal);
 }

@@ -71,6 +71,16 @@ describe('commands over SSH', () => {
     expect(result.stdout).toContain('from stdin');
   });
 
+  it('streams a command line by line in its directory, with only its own variables, as on this machine', async () => {
+    const host = await connect();
+    const script = 'pwd; echo "$SECRET_FOR_TEST"; env | sed -n "s/=.*//p" | grep -v -e PWD -e SHLVL -e "^_$" | sort | tr "\\n" " "; echo';
+    for (const where of [host, localHost()]) {
+      const lines: string[] = [];
+      await where.stream(['sh', '-c', script], (line) => lines.push(line), { cwd: home, env: { SECRET_FOR_TEST: 'hunter2' }, inheritEnv: false });
+      expect(lines).toEqual([home, 'hunter2', 'PATH SECRET_FOR_TEST ']);
+    }
+  });
+
   it('runs in the working directory asked for, and ends a command at its timeout, naming it and the bound', async () => {
     const host = await connect();
     expect((await host.run(['pwd'], { cwd: home, ...QUICK })).stdout.trim()).toBe(home);

@@ -1,9 +1,9 @@
 export type { Database, Queryable, SessionOptions } from './database';
 export { MigrationFailedError, MigrationFileError, MigrationLockedError, MigrationPlanError, formatFileProblem, type FileProblem } from './errors';
 export type { Migration, MigrationSection } from './migration';
-export { createMigrator, type MigrationEvent, type Migrator, type MigratorOptions, type RunReport, type RunStep, type UpOptions, type DownOptions } from './migrator';
+export { createMigrator, type MigrationEvent, type Migrator, type MigratorOptions, type RunReport, type RunStep, type UpOptions, type DownOptions, type RevertOptions } from './migrator';
 export { parseMigration } from './parse-migration';
-export { drift, migrationStatus, outOfOrder, planBaseline, planDown, planRepair, planUp, type MigrationState, type MigrationStatus, type Plan } from './plan';
+export { drift, migrationStatus, newestFirst, outOfOrder, planBaseline, planDown, planRepair, planRevert, planUp, type MigrationState, type MigrationStatus, type Plan } from './plan';
 export { pgliteDatabase } from './pglite';
 export { postgresDatabase } from './postgres';
 export { readMigrationFolder } from './read-folder';

@@ -3,7 +3,7 @@ import { MigrationPlanError } from './errors';
 import { ensureJournal, readJournal, recordApplied, recordChecksum } from './journal';
 import { releaseMigrationLock, takeMigrationLock } from './lock';
 import type { Migration } from './migration';
-import { migrationStatus, type MigrationStatus, type Plan, planBaseline, planDown, planRepair, planUp } from './plan';
+import { migrationStatus, type MigrationStatus, type Plan, planBaseline, planDown, planRepair, planRevert, planUp } from './plan';
 import { runMigration, type RunContext } from './run-migration';
 import type { AppliedMigration, Phase } from './schema';
 
@@ -55,9 +55,17 @@ export interface DownOptions {
   readonly dryRun?: boolean;
 }
 
+export interface RevertOptions {
+  /** Applied migrations to revert, whatever was applied after them: newest first, as they ran. */
+  readonly names: readonly string[];
+  readonly dryRun?: boolean;
+}
+
 export interface Migrator {
   up(options?: UpOptions): Promise<RunReport>;
   down(options: DownOptions): Promise<RunReport>;
+  /** What a rollback does: reverts the migrations the release it goes back to does not know. */
+  revert(options: RevertOptions): Promise<RunReport>;
   /** Records every migration up to `to`, included, as applied without running it: for a database that already has their effect. */
   baseline(options: { to: string }): Promise<Migration[]>;
   /** Accepts the current checksum of every edited migration; returns them. */
@@ -142,6 +150,7 @@ export function createMigrator(options: MigratorOptions): Migrator {
         upOptions.dryRun ?? false,
       ),
     down: (downOptions) => run('down', (applied) => planDown(migrations, applied, downOptions.to), downOptions.dryRun ?? false),
+    revert: (revertOptions) => run('down', (applied) => planRevert(migrations, applied, revertOptions.names), revertOptions.dryRun ?? false),
     baseline: ({ to }) =>
       record(
         (applied) => planBaseline(migrations, applied, to),

@@ -43,7 +43,11 @@ export function parseMigration(path: string, bytes: Uint8Array): Parsed {
       }
     } else if (marker !== undefined) problem(line, `unknown section "-- migrate:${marker}": expected "-- migrate:up" or "-- migrate:down"`);
     else if (directive !== undefined) {
-      if (current !== 'header') problem(line, '"-- switchyard:" directives belong in the header, before "-- migrate:up"');
+      // The safety check's own comment, read by it on the line before the statement it allows.
+      const allows = /^allow(\s|$)/.test(directive);
+      if (allows && current === 'header') problem(line, '"-- switchyard: allow RULE" goes on the line before the statement it allows, in the up section');
+      else if (allows) return;
+      else if (current !== 'header') problem(line, '"-- switchyard:" directives belong in the header, before "-- migrate:up"');
       else if (!DIRECTIVES.includes(directive)) problem(line, `unknown directive "${directive}": expected one of ${DIRECTIVES.join(', ')}`);
       else directives.add(directive);
     } else if (current === 'header' && text.trim() && !text.trimStart().startsWith('--')) {

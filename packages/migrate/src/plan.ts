@@ -119,6 +119,26 @@ export function planDown(files: readonly Migration[], applied: readonly AppliedM
   return { migrations, problems };
 }
 
+/** Newest first in the order they ran: a deploy runs its expand migrations before its contract ones, whatever their numbers. */
+export const newestFirst = (a: AppliedMigration, b: AppliedMigration) => b.applied_at.getTime() - a.applied_at.getTime() || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0);
+
+/** The named applied migrations, newest first as they ran, each with the down SQL that reverts it. */
+export function planRevert(files: readonly Migration[], applied: readonly AppliedMigration[], names: readonly string[]): Plan {
+  const wanted = new Set(names.map(migrationName));
+  const problems = drift(files.filter((file) => wanted.has(file.name)), applied);
+  const recorded = new Set(applied.map((record) => record.name));
+  for (const name of wanted) if (!recorded.has(name)) problems.push({ path: `${name}.sql`, message: 'not applied: there is nothing to revert' });
+  const byFile = new Map(files.map((file) => [file.name, file]));
+  const migrations: Migration[] = [];
+  for (const record of applied.filter((record) => wanted.has(record.name)).sort(newestFirst)) {
+    const file = byFile.get(record.name);
+    if (!file) problems.push({ path: `${record.name}.sql`, message: 'applied, but not in the migrations folder: its down SQL is unknown' });
+    else if (!file.down) problems.push({ path: file.path, message: 'has no "-- migrate:down" SQL, so it cannot be reverted' });
+    else migrations.push(file);
+  }
+  return { migrations, problems };
+}
+
 /** The migrations up to `target`, included, that are not applied yet: recorded as applied without being run. */
 export function planBaseline(files: readonly Migration[], applied: readonly AppliedMigration[], target: string): Plan {
   const to = migrationName(target);

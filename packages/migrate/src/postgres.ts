@@ -18,7 +18,8 @@ export function postgresDatabase(connection: string | pg.ClientConfig): Database
     application_name: APPLICATION_NAME,
     ...(typeof connection === 'string' ? { connectionString: connection } : connection),
   };
-  const pool = new pg.Pool({ ...config, max: 2, allowExitOnIdle: true });
+  // A database that does not answer is an error in seconds, not the system's TCP timeout (minutes).
+  const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, ...config, max: 2, allowExitOnIdle: true });
   // An idle pooled connection that the server drops emits 'error'; unheard, it would end the process.
   // The next query gets a fresh connection instead.
   pool.on('error', () => undefined);

@@ -38,6 +38,14 @@ describe('parseMigration', () => {
     expect(parse('0001_a.sql', '-- migrate:up\nSELECT 1;\n-- migrate:down\n-- nothing to undo\n').migration?.down).toBeUndefined();
   });
 
+  it("keeps the safety check's allow comments in the SQL, where they stand before a statement; refuses one in the header", () => {
+    const text = ['-- migrate:up', '-- switchyard: allow index-not-concurrent (the table is empty)', 'CREATE INDEX a_b ON a (b);'].join('\n');
+    expect(parse('0001_a.sql', text).migration?.up.sql).toContain('-- switchyard: allow index-not-concurrent');
+    expect(parse('0001_a.sql', `-- switchyard: allow index-not-concurrent\n${text}`).problems).toEqual([
+      { path: 'migrations/0001_a.sql', line: 1, message: '"-- switchyard: allow RULE" goes on the line before the statement it allows, in the up section' },
+    ]);
+  });
+
   it('names every problem of a file at its line', () => {
     const text = [
       'SELECT 0;',

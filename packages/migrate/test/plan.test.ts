@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Migration } from '../src/migration';
 import { parseMigration } from '../src/parse-migration';
-import { migrationStatus, planBaseline, planDown, planRepair, planUp } from '../src/plan';
+import { migrationStatus, planBaseline, planDown, planRepair, planRevert, planUp } from '../src/plan';
 import type { AppliedMigration } from '../src/schema';
 
 const file = (name: string, options: { contract?: boolean; down?: boolean; body?: string } = {}): Migration => {
@@ -70,6 +70,29 @@ describe('planDown', () => {
       { path: '0002_b', message: 'not an applied migration: down reverts the migrations applied after the one it is given' },
       { path: '0005_gone.sql', message: 'applied, but not in the migrations folder: its down SQL is unknown' },
       { path: 'migrations/0004_d.sql', message: 'has no "-- migrate:down" SQL, so it cannot be reverted' },
+    ]);
+  });
+});
+
+describe('planRevert', () => {
+  const at = (migration: Migration, second: number): AppliedMigration => ({ ...applied(migration), applied_at: new Date(second * 1000) });
+
+  it('reverts the named migrations newest first as they ran, not as they sort', () => {
+    // A deploy ran 0003_c (expand) before 0002_b (contract): 0002_b is reverted first.
+    const journal = [at(a, 1), at(c, 2), at(b, 3)];
+    expect(planRevert([a, b, c], journal, ['0003_c', '0002_b.sql'])).toEqual({ migrations: [b, c], problems: [] });
+    expect(planRevert([a, b, c], journal, ['0003_c']).migrations).toEqual([c]);
+  });
+
+  it('refuses a migration that is not applied, has no down SQL, has no file or was edited', () => {
+    const gone = applied(file('0005_gone'));
+    const edited = applied(c, 'f'.repeat(64));
+    const { problems } = planRevert([a, b, c, d], [applied(a), applied(d), gone, edited], ['0002_b', '0004_d', '0005_gone', '0003_c']);
+    expect(problems.map((problem) => `${problem.path}: ${problem.message.split(' (')[0]}`)).toEqual([
+      'migrations/0003_c.sql: edited after it was applied',
+      '0002_b.sql: not applied: there is nothing to revert',
+      '0005_gone.sql: applied, but not in the migrations folder: its down SQL is unknown',
+      'migrations/0004_d.sql: has no "-- migrate:down" SQL, so it cannot be reverted',
     ]);
   });
 });

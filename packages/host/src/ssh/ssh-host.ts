@@ -1,4 +1,4 @@
-import type { Host, RunOptions, RunResult } from '../host';
+import type { Host, RunOptions, RunResult, StreamOptions } from '../host';
 import { httpGet, type ProbeTarget } from '../http-probe';
 import { rsyncArgs } from '../local-host';
 import { COMMAND_TIMEOUT_MS } from '../command-timeouts';
@@ -55,10 +55,14 @@ export async function sshHost(target: SshTarget, name = target.destination): Pro
     return result;
   }
 
-  function stream(argv: readonly string[], onLine: (line: string) => void, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
+  function stream(argv: readonly string[], onLine: (line: string) => void, options: StreamOptions = {}): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('stream: empty argv');
+    const spec = { argv: ['sh', '-c', UNTIL_STDIN_CLOSES, 'sh', ...argv], cwd: options.cwd, env: options.env, inheritEnv: options.inheritEnv };
     // Detached: a Ctrl-C makes ssh exit 255, as a lost connection does; only `stop` ends this session.
-    const child = ssh.session(remoteCommand({ argv: ['sh', '-c', UNTIL_STDIN_CLOSES, 'sh', ...argv] }), { detached: true });
+    const child = ssh.session(remoteCommand(spec), { detached: true });
+    // The variables' block comes first on stdin; the stream stays open after it, the watcher's end.
+    const variables = remoteStdin(spec, undefined);
+    if (variables !== undefined) child.stdin?.write(variables);
     // EOF on stdin ends the command on the server, then the session: by the time the result is in,
     // nothing of it runs there. (If this process dies, its end of the pipe closes just the same.)
     // A link that no longer answers cannot carry the EOF: the client is then killed.

@@ -87,8 +87,8 @@ describe('.env.example', () => {
   const named = [...example.matchAll(/^([A-Z_][A-Z0-9_]*)=$/gm)].map((match) => match[1]);
   const required = new Set(
     ['local', 'staging', 'production'].flatMap((env) => {
-      const file = JSON.parse(readFileSync(join(REPO, 'config', `${env}.json`), 'utf8')) as { secrets?: string[] };
-      return file.secrets ?? [];
+      const file = JSON.parse(readFileSync(join(REPO, 'config', `${env}.json`), 'utf8')) as { secrets?: string[]; deploySecrets?: string[] };
+      return [...(file.secrets ?? []), ...(file.deploySecrets ?? [])];
     }),
   );
 

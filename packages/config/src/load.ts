@@ -131,7 +131,7 @@ export function loadConfig(options: LoadOptions): LoadResult {
   }
 
   const projectRoot = dirname(configDir);
-  const secrets = loadSecrets(result.data.secrets, {
+  const secrets = loadSecrets([...result.data.secrets, ...result.data.deploySecrets], {
     environment,
     directories: [projectRoot, cwd],
     processEnv: options.processEnv ?? process.env,
@@ -139,7 +139,7 @@ export function loadConfig(options: LoadOptions): LoadResult {
   for (const { name, lookedIn } of secrets.missing)
     errors.push({
       file: shownFile,
-      path: `secrets.${name}`,
+      path: `${result.data.deploySecrets.includes(name) ? 'deploySecrets' : 'secrets'}.${name}`,
       message: `required secret is not set (looked in ${lookedIn.map(show).join(', ')})`,
     });
   for (const { file, reason } of secrets.unreadable) errors.push({ file: show(file), path: '', message: reason });

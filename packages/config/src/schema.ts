@@ -330,6 +330,13 @@ const assets = z
           .string()
           .regex(/^[A-Z0-9]{8,20}$/, { error: 'expected a CloudFront distribution id' })
           .optional(),
+        credentials: z
+          .strictObject({
+            accessKeyIdSecret: secretName.default('AWS_ACCESS_KEY_ID').describe('The deploy secret holding the access key id'),
+            secretAccessKeySecret: secretName.default('AWS_SECRET_ACCESS_KEY').describe('The deploy secret holding the secret access key'),
+          })
+          .optional()
+          .describe("An access key from two deploy secrets (listed in deploySecrets); the AWS SDK's default chain (environment, ~/.aws, an instance role) when absent"),
       }),
     ],
     { error: 'expected "type": "local" or "s3"' },
@@ -363,7 +370,11 @@ export const configSchema = z
     secrets: z
       .array(secretName)
       .default([])
-      .describe('Secrets this environment requires, read from the environment or .env files'),
+      .describe('Secrets the app receives (written to the server\'s 0600 env file), read from the environment or .env files'),
+    deploySecrets: z
+      .array(secretName)
+      .default([])
+      .describe('Secrets only Switchyard uses on the deploying machine (the S3 keys that publish assets): read like secrets, never written to a server'),
     shared: shared.prefault({}),
     migrations: migrations.optional(),
     assets: assets.optional(),
@@ -381,6 +392,18 @@ export const configSchema = z
       if (!config.secrets.includes(name))
         ctx.addIssue({ code: 'custom', path, message: `names secret ${name}, which is not listed in "secrets"` });
     };
+    const needsDeploySecret = (name: string, path: (string | number)[]) => {
+      if (config.secrets.includes(name))
+        ctx.addIssue({ code: 'custom', path, message: `names secret ${name}, which is listed in "secrets" and so written to the server for the app; move it to "deploySecrets"` });
+      else if (!config.deploySecrets.includes(name)) ctx.addIssue({ code: 'custom', path, message: `names secret ${name}, which is not listed in "deploySecrets"` });
+    };
+    if (config.assets?.type === 's3' && config.assets.credentials) {
+      needsDeploySecret(config.assets.credentials.accessKeyIdSecret, ['assets', 'credentials', 'accessKeyIdSecret']);
+      needsDeploySecret(config.assets.credentials.secretAccessKeySecret, ['assets', 'credentials', 'secretAccessKeySecret']);
+    }
+    config.deploySecrets.forEach((name, i) => {
+      if (config.secrets.includes(name)) ctx.addIssue({ code: 'custom', path: ['deploySecrets', i], message: `is also in "secrets"; expected each secret in one list` });
+    });
     const auth = config.nginx.staging?.basicAuth;
     if (auth) needsSecret(auth.passwordSecret, ['nginx', 'staging', 'basicAuth', 'passwordSecret']);
     // The app's own tool reads its own settings; SQL files need the URL.
@@ -422,7 +445,7 @@ export const configSchema = z
         message: 'is "system", which only root can reload; expected "private", or server.privilege "sudo"',
       });
     for (const key of Object.keys(config.env))
-      if (config.secrets.includes(key))
+      if (config.secrets.includes(key) || config.deploySecrets.includes(key))
         ctx.addIssue({ code: 'custom', path: ['env', key], message: 'is also a secret; secrets never go in JSON' });
   })
   .describe('A Switchyard environment');

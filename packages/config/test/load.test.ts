@@ -95,6 +95,25 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('keeps the S3 keys with the deployer: deploySecrets are loaded and named when missing, and a key listed for the app is refused', () => {
+    const s3 = { type: 's3', bucket: 'shop-assets', region: 'eu-west-1', credentials: {} };
+    const forTheApp = tempProject({ 'production.json': { ...MINIMAL, secrets: ['AWS_ACCESS_KEY_ID'], deploySecrets: ['AWS_SECRET_ACCESS_KEY'], assets: s3 } });
+    expect(lines(load(forTheApp))).toEqual([
+      'config/production.json: assets.credentials.accessKeyIdSecret: names secret AWS_ACCESS_KEY_ID, which is listed in "secrets" and so written to the server for the app; move it to "deploySecrets"',
+    ]);
+    const unlisted = tempProject({ 'production.json': { ...MINIMAL, assets: s3 } });
+    expect(lines(load(unlisted))[0]).toBe('config/production.json: assets.credentials.accessKeyIdSecret: names secret AWS_ACCESS_KEY_ID, which is not listed in "deploySecrets"');
+
+    const listed = tempProject({ 'production.json': { ...MINIMAL, deploySecrets: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], assets: s3 } });
+    expect(lines(load(listed))).toEqual([
+      expect.stringMatching(/^config\/production\.json: deploySecrets\.AWS_ACCESS_KEY_ID: required secret is not set/),
+      expect.stringMatching(/^config\/production\.json: deploySecrets\.AWS_SECRET_ACCESS_KEY: required secret is not set/),
+    ]);
+    const loaded = load(listed, 'production', { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'not-for-the-server' }).config;
+    expect(loaded?.secretValues.AWS_SECRET_ACCESS_KEY?.reveal()).toBe('not-for-the-server');
+    expect(loaded?.secrets).toEqual([]);
+  });
+
   it('names an unknown environment and lists the known ones', () => {
     const root = tempProject({ 'production.json': MINIMAL, 'staging.json': MINIMAL });
     expect(lines(load(root, 'prod'))).toEqual([

@@ -175,6 +175,15 @@ for (const target of targets) {
       expect(names(await runner.up())).toEqual(['0002_price', '0003_name_check']);
     });
 
+    it('reverts the named migrations newest first as they ran (a rollback), leaving the others applied', async () => {
+      const { migrations } = await folder({ '0001_products.sql': PRODUCTS, '0002_price.sql': PRICE, '0003_name_check.sql': NAME_CHECK });
+      const runner = migrator(migrations);
+      await runner.up();
+      expect(names(await runner.revert({ names: ['0002_price', '0003_name_check'] }))).toEqual(['0003_name_check', '0002_price']);
+      expect((await journal()).map((row) => row.name)).toEqual(['0001_products']);
+      await expect(runner.revert({ names: ['0002_price'] })).rejects.toThrow('0002_price.sql: not applied: there is nothing to revert');
+    });
+
     it('says in a dry run what up would run, with its SQL, and changes nothing', async () => {
       const { migrations } = await folder({ '0001_products.sql': PRODUCTS, '0002_price.sql': PRICE });
       const report = await migrator(migrations).up({ dryRun: true });

@@ -18,7 +18,8 @@ function render(environment: string, out?: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('pnpm render', () => {
+// Each case starts tsx, which compiles the script first: seconds on a loaded 2-core machine.
+describe('pnpm render', { timeout: 30_000 }, () => {
   it('renders local under DIR, and nginx -t accepts the set as written', () => {
     const out = tempDir('render');
     const result = render('local', out);

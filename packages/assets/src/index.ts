@@ -1,0 +1,13 @@
+export { contentTypeOf } from './content-type';
+export { desiredObjects, type DesiredOptions } from './desired-objects';
+export { AssetConflictError, AssetInputError, AssetStorageError } from './errors';
+export { FINGERPRINT_LENGTH, fingerprintPath, isFingerprinted } from './fingerprint';
+export { folderStore } from './folder-store';
+export { assetUrl, keysReferenced, MANIFEST_PREFIX, manifestKey, manifestSchema, type AssetManifest } from './manifest';
+export { CACHE_IMMUTABLE, CACHE_REVALIDATE, type DesiredObject, type LocalFile, type Phase, type RemoteObject } from './objects';
+export { keysToInspect, planPublish, type PublishPlan } from './plan-publish';
+export { publishAssets, type PublishEvent, type PublishOptions, type PublishResult } from './publish';
+export { readAssetFolder } from './read-folder';
+export { createS3Client, type S3ClientOptions } from './s3-client';
+export { s3Store, type S3StoreOptions } from './s3-store';
+export type { AssetStore, ObjectHead, PutObject } from './store';

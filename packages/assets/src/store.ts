@@ -1,0 +1,33 @@
+import type { RemoteObject } from './objects';
+
+/** What an object is written with. */
+export interface PutObject {
+  readonly key: string;
+  /** A file to stream from, or bytes in memory. */
+  readonly body: { readonly path: string } | { readonly bytes: Uint8Array };
+  readonly size: number;
+  readonly contentType: string;
+  readonly cacheControl: string;
+  /** Kept in the object's metadata: how a later publish tells an unhashed file changed. */
+  readonly sha256: string;
+}
+
+export interface ObjectHead {
+  readonly size: number;
+  readonly sha256?: string;
+  readonly contentType?: string;
+  readonly cacheControl?: string;
+}
+
+/** Where assets are published: an S3 bucket and prefix, or a local folder. Keys are relative to the prefix. */
+export interface AssetStore {
+  /** For messages: `s3://bucket/prefix/`, or the folder. */
+  readonly location: string;
+  /** Every object under the prefix (one listing, no per-object request). */
+  list(): Promise<RemoteObject[]>;
+  /** An object's size and metadata; undefined when there is none. */
+  head(key: string): Promise<ObjectHead | undefined>;
+  /** Writes an object whole: a reader sees the old one or the new one, never a part. */
+  put(object: PutObject): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+}

@@ -1,0 +1,99 @@
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { startTestS3, type TestS3 } from '@switchyard/testbed';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { AssetStorageError, CACHE_IMMUTABLE, CACHE_REVALIDATE, createS3Client, publishAssets, s3Store } from '../src/index';
+import { SITE, tempFolder, writeFiles } from './support/folder';
+
+let s3: TestS3;
+beforeAll(async () => {
+  s3 = await startTestS3();
+});
+afterAll(() => s3?.stop());
+
+function client(credentials = s3.credentials): S3Client {
+  const made = createS3Client({ region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials, maxAttempts: 1 });
+  onTestFinished(() => made.destroy());
+  return made;
+}
+
+/** The commands a client sends, by name, as its middleware sees them. */
+function recordCommands(s3Client: S3Client): string[] {
+  const names: string[] = [];
+  s3Client.middlewareStack.add((next, context) => (args) => {
+    names.push(context.commandName ?? '?');
+    return next(args);
+  }, { step: 'initialize' });
+  return names;
+}
+
+const count = (names: string[], name: string) => names.filter((each) => each === name).length;
+
+describe('publishing to S3 (s3rver on loopback)', () => {
+  it('uploads everything with its headers, then nothing when nothing changed, then only the changed file and the manifest', async () => {
+    const site = tempFolder(SITE);
+    const s3Client = client();
+    const commands = recordCommands(s3Client);
+    const store = s3Store({ client: s3Client, bucket: s3.bucket, prefix: 'first' });
+    const publish = () => publishAssets({ store, dir: site, baseUrl: 'https://cdn.example/static/', release: 'r1' });
+
+    const first = await publish();
+    expect(first).toMatchObject({ files: 4, uploaded: 7, unchanged: 0 });
+    const appKey = first.manifest.assets['css/app.css']!.slice('https://cdn.example/static/'.length);
+    const head = (key: string) => s3Client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `first/${key}` }));
+    expect(await head(appKey)).toMatchObject({ CacheControl: CACHE_IMMUTABLE, ContentType: 'text/css; charset=utf-8', ContentLength: SITE['css/app.css'].length });
+    expect(await head('css/app.css')).toMatchObject({ CacheControl: CACHE_REVALIDATE, Metadata: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(await head('assets/main-DiwrgTda.js')).toMatchObject({ CacheControl: CACHE_IMMUTABLE, ContentType: 'text/javascript; charset=utf-8' });
+    expect(await head('index.html')).toMatchObject({ CacheControl: CACHE_REVALIDATE, ContentType: 'text/html; charset=utf-8' });
+    const body = await s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `first/${appKey}` }));
+    expect(await body.Body?.transformToString()).toBe(SITE['css/app.css']);
+    const manifest = await s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'first/.switchyard/manifests/r1.json' }));
+    expect(JSON.parse((await manifest.Body?.transformToString()) ?? '')).toEqual(first.manifest);
+
+    commands.length = 0;
+    expect(await publish()).toMatchObject({ uploaded: 0, unchanged: 7 });
+    expect(count(commands, 'PutObjectCommand')).toBe(0);
+
+    writeFiles(site, { 'css/app.css': 'body { color: red }\n' });
+    commands.length = 0;
+    const third = await publish();
+    expect(third).toMatchObject({ uploaded: 3, unchanged: 4 });
+    expect(count(commands, 'PutObjectCommand')).toBe(3);
+    expect(await head(third.manifest.assets['css/app.css']!.slice('https://cdn.example/static/'.length))).toMatchObject({ CacheControl: CACHE_IMMUTABLE });
+  });
+
+  it('sends a file over 8 MiB as a multipart upload and stores it whole', async () => {
+    const big = randomBytes(9 * 1024 * 1024);
+    const site = tempFolder({ 'video/intro.mp4': big });
+    const s3Client = client();
+    const commands = recordCommands(s3Client);
+    const result = await publishAssets({ store: s3Store({ client: s3Client, bucket: s3.bucket, prefix: 'big' }), dir: site, baseUrl: '/', release: 'r1' });
+    expect(count(commands, 'CreateMultipartUploadCommand')).toBe(2); // the fingerprinted copy and the original
+    expect(count(commands, 'UploadPartCommand')).toBe(4);
+    expect(count(commands, 'CompleteMultipartUploadCommand')).toBe(2);
+    const key = result.manifest.assets['video/intro.mp4']!.slice(1);
+    const object = await s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `big/${key}` }));
+    expect(object).toMatchObject({ ContentType: 'video/mp4', CacheControl: CACHE_IMMUTABLE });
+    expect(Buffer.from((await object.Body?.transformToByteArray()) ?? []).equals(big)).toBe(true);
+  }, 60_000);
+
+  it('a bucket that does not exist: a storage error naming the bucket and the operation, exit code 1', async () => {
+    const site = tempFolder(SITE);
+    const store = s3Store({ client: client(), bucket: 'no-such-bucket', prefix: 'x' });
+    const error = await publishAssets({ store, dir: site, baseUrl: '/', release: 'r1' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AssetStorageError);
+    expect(error).toMatchObject({ exitCode: 1, message: expect.stringMatching(/^ListObjectsV2 on s3:\/\/no-such-bucket\/x\/ failed: NoSuchBucket \(HTTP 404\)/) });
+  });
+
+  // s3rver checks the access key id but not a SigV4 signature, so a wrong secret cannot be shown failing here.
+  it('an unknown access key: a storage error naming the bucket and the operation, never the credential', async () => {
+    const credentials = { accessKeyId: 'AKIAWRONGWRONGWRONG1', secretAccessKey: 'wrong-secret-0123456789' };
+    const site = tempFolder(SITE);
+    const store = s3Store({ client: client(credentials), bucket: s3.bucket });
+    const error = await publishAssets({ store, dir: site, baseUrl: '/', release: 'r1' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AssetStorageError);
+    const { message, stack } = error as Error;
+    expect(message).toMatch(new RegExp(`^ListObjectsV2 on s3://${s3.bucket}/ failed: InvalidAccessKeyId \\(HTTP 403\\)`));
+    for (const secret of [credentials.secretAccessKey, credentials.accessKeyId]) expect(`${message}\n${stack}\n${JSON.stringify(error)}`).not.toContain(secret);
+  });
+});

@@ -38,7 +38,10 @@ async function walk(root: string, relative: string, into: RemoteObject[]): Promi
     const key = relative ? `${relative}/${entry.name}` : entry.name;
     if (key === META || entry.name.startsWith('.tmp-')) continue;
     if (entry.isDirectory()) await walk(root, key, into);
-    else if (entry.isFile()) into.push({ key, size: (await stat(join(root, key))).size });
+    else if (entry.isFile()) {
+      const stats = await stat(join(root, key));
+      into.push({ key, size: stats.size, modifiedMs: stats.mtimeMs });
+    }
   }
 }
 
@@ -65,6 +68,14 @@ export function folderStore(root: string): AssetStore {
           readFile(join(root, META, `${key}.json`), 'utf8').then((text) => JSON.parse(text) as Omit<ObjectHead, 'size'>, () => ({})),
         ]);
         return { size, ...meta };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        return fail(`reading ${key}`, error);
+      }
+    },
+    async get(key) {
+      try {
+        return await readFile(checkedPath(root, key));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         return fail(`reading ${key}`, error);

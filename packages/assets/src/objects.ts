@@ -18,6 +18,8 @@ export interface RemoteObject {
   readonly etag?: string;
   /** From the object's metadata, when it was looked up (a listing does not carry it). */
   readonly sha256?: string;
+  /** When it was last written (ms since the epoch), as the listing says. */
+  readonly modifiedMs?: number;
 }
 
 /** When an object is written: everything else before HTML, and the manifest last, so nothing published names what is not there yet. */

@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, HeadObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -47,7 +47,12 @@ export function s3Store(options: S3StoreOptions): AssetStore {
         for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
           for (const item of page.Contents ?? []) {
             if (item.Key === undefined) continue;
-            objects.push({ key: item.Key.slice(prefix.length), size: item.Size ?? 0, ...(item.ETag ? { etag: item.ETag.replaceAll('"', '') } : {}) });
+            objects.push({
+              key: item.Key.slice(prefix.length),
+              size: item.Size ?? 0,
+              ...(item.ETag ? { etag: item.ETag.replaceAll('"', '') } : {}),
+              ...(item.LastModified ? { modifiedMs: item.LastModified.getTime() } : {}),
+            });
           }
         }
         return objects;
@@ -64,6 +69,16 @@ export function s3Store(options: S3StoreOptions): AssetStore {
           };
         } catch (error) {
           if ((error as { name?: string }).name === 'NotFound') return undefined;
+          throw error;
+        }
+      }),
+    get: (key) =>
+      attempt(`GetObject ${key}`, async () => {
+        try {
+          const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: prefix + key }));
+          return await object.Body?.transformToByteArray();
+        } catch (error) {
+          if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
           throw error;
         }
       }),

@@ -27,6 +27,8 @@ export interface AssetStore {
   list(): Promise<RemoteObject[]>;
   /** An object's size and metadata; undefined when there is none. */
   head(key: string): Promise<ObjectHead | undefined>;
+  /** An object's bytes; undefined when there is none. */
+  get(key: string): Promise<Uint8Array | undefined>;
   /** Writes an object whole: a reader sees the old one or the new one, never a part. */
   put(object: PutObject): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;

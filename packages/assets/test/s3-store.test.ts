@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { startTestS3, type TestS3 } from '@switchyard/testbed';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { AssetStorageError, CACHE_IMMUTABLE, CACHE_REVALIDATE, createS3Client, publishAssets, s3Store } from '../src/index';
+import { AssetStorageError, CACHE_IMMUTABLE, CACHE_REVALIDATE, createS3Client, publishAssets, pruneAssets, readManifests, s3Store } from '../src/index';
 import { SITE, tempFolder, writeFiles } from './support/folder';
 
 let s3: TestS3;
@@ -76,6 +76,21 @@ describe('publishing to S3 (s3rver on loopback)', () => {
     expect(object).toMatchObject({ ContentType: 'video/mp4', CacheControl: CACHE_IMMUTABLE });
     expect(Buffer.from((await object.Body?.transformToByteArray()) ?? []).equals(big)).toBe(true);
   }, 60_000);
+
+  it('prunes what only a dropped release referenced, reading the kept manifests back from the bucket', async () => {
+    const site = tempFolder(SITE);
+    const store = s3Store({ client: client(), bucket: s3.bucket, prefix: 'prune' });
+    const r1 = await publishAssets({ store, dir: site, baseUrl: '/', release: 'r1' });
+    writeFiles(site, { 'css/app.css': 'body { color: red }\n' });
+    const r2 = await publishAssets({ store, dir: site, baseUrl: '/', release: 'r2' });
+    // s3rver stamps objects with the time of the request: prune as if 40 days later.
+    const plan = await pruneAssets({ store, kept: await readManifests(store, ['r2']), olderThanMs: 30 * 86_400_000, nowMs: Date.now() + 40 * 86_400_000 });
+    expect(plan.remove).toEqual(['.switchyard/manifests/r1.json', r1.manifest.assets['css/app.css']!.slice(1)]);
+    const left = (await store.list()).map((object) => object.key);
+    expect(left).toHaveLength(7);
+    expect(left).toContain(r2.manifest.assets['css/app.css']!.slice(1));
+    expect(left).not.toContain(r1.manifest.assets['css/app.css']!.slice(1));
+  });
 
   it('a bucket that does not exist: a storage error naming the bucket and the operation, exit code 1', async () => {
     const site = tempFolder(SITE);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AssetStorageError, CACHE_IMMUTABLE, CACHE_REVALIDATE, createS3Client, publishAssets, pruneAssets, readManifests, s3Store } from '../src/index';
 import { SITE, tempFolder, writeFiles } from './support/folder';
+import { flakyProxy } from './support/flaky-proxy';
 
 let s3: TestS3;
 beforeAll(async () => {
@@ -91,6 +92,25 @@ describe('publishing to S3 (s3rver on loopback)', () => {
     expect(left).toContain(r2.manifest.assets['css/app.css']!.slice(1));
     expect(left).not.toContain(r1.manifest.assets['css/app.css']!.slice(1));
   });
+
+  it('retries a throttled upload with backoff, and names the object once the attempts run out', async () => {
+    const site = tempFolder(SITE);
+    const make = async (failures: number) => {
+      const proxy = await flakyProxy(s3.endpoint, failures);
+      const s3Client = createS3Client({ region: s3.region, endpoint: proxy.endpoint, forcePathStyle: true, credentials: s3.credentials, maxAttempts: 3 });
+      onTestFinished(() => s3Client.destroy());
+      return { proxy, store: s3Store({ client: s3Client, bucket: s3.bucket, prefix: `retry-${failures}` }) };
+    };
+    const recovering = await make(2);
+    expect(await publishAssets({ store: recovering.store, dir: site, baseUrl: '/', release: 'r1', concurrency: 1 })).toMatchObject({ uploaded: 7 });
+    expect(recovering.proxy.failed).toBe(2);
+
+    const failing = await make(3);
+    const error = await publishAssets({ store: failing.store, dir: site, baseUrl: '/', release: 'r1', concurrency: 1 }).catch((caught: unknown) => caught);
+    expect(failing.proxy.failed).toBe(3);
+    expect(error).toBeInstanceOf(AssetStorageError);
+    expect((error as Error).message).toMatch(/^PutObject assets\/main-DiwrgTda\.js on s3:\/\/assets\/retry-3\/ failed: SlowDown \(HTTP 503\)/);
+  }, 30_000);
 
   it('a bucket that does not exist: a storage error naming the bucket and the operation, exit code 1', async () => {
     const site = tempFolder(SITE);

@@ -89,6 +89,13 @@ describe('planPublish', () => {
     expect(planPublish(want, have).uploads.map((object) => object.key)).toContain('robots.txt');
   });
 
+  it('an unhashed object whose listed ETag is its md5 needs no look-up; an immutable one never does', () => {
+    const have = published(objects).map(({ sha256: _, ...listed }) => listed);
+    expect(keysToInspect(objects, have)).toEqual([]);
+    const multipart = have.map((object) => ({ ...object, etag: `${object.etag}-2` }));
+    expect(keysToInspect(objects, multipart)).toEqual(objects.filter((object) => !object.immutable).map((object) => object.key));
+  });
+
   it('an unhashed object without metadata is rewritten unless its single-part ETag is the same md5', () => {
     const { objects: want } = desiredObjects([file('robots.txt', 'aaaa')], options);
     const original = want.find((object) => object.key === 'robots.txt')!;

@@ -78,6 +78,15 @@ describe('publishing to S3 (s3rver on loopback)', () => {
     expect(Buffer.from((await object.Body?.transformToByteArray()) ?? []).equals(big)).toBe(true);
   }, 60_000);
 
+  it('lists a prefix of more than 1,000 keys across pages', async () => {
+    const files = Object.fromEntries(Array.from({ length: 501 }, (_, index) => [`many/file${index}.txt`, `content ${index}\n`]));
+    const site = tempFolder(files);
+    const store = s3Store({ client: client(), bucket: s3.bucket, prefix: 'many' });
+    expect(await publishAssets({ store, dir: site, baseUrl: '/', release: 'r1' })).toMatchObject({ uploaded: 1003 });
+    expect(await store.list()).toHaveLength(1003);
+    expect(await publishAssets({ store, dir: site, baseUrl: '/', release: 'r1' })).toMatchObject({ uploaded: 0, unchanged: 1003 });
+  }, 60_000);
+
   it('prunes what only a dropped release referenced, reading the kept manifests back from the bucket', async () => {
     const site = tempFolder(SITE);
     const store = s3Store({ client: client(), bucket: s3.bucket, prefix: 'prune' });

@@ -1,19 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** The part of s3rver (which ships no types) that startTestS3 uses. */
-interface S3rver {
-  /** Creates the configured buckets in the store. */
-  configureBuckets(): Promise<void>;
-  /** The Koa request handler, for a server of one's own (s3rver's run() never settles when its port is taken). */
-  callback(): (request: IncomingMessage, response: ServerResponse) => void;
-}
-type S3rverClass = new (options: { directory: string; silent: boolean; configureBuckets: { name: string }[] }) => S3rver;
-const S3rver = createRequire(import.meta.url)('s3rver') as S3rverClass;
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export interface TestS3 {
   /** http://127.0.0.1:<port>: use it with path-style requests (forcePathStyle). */
@@ -29,45 +20,53 @@ export interface TestS3 {
 }
 
 const PORTS = { first: 19400, count: 100 };
+const SERVER = fileURLToPath(new URL('./s3-server.mjs', import.meta.url));
+const IN_USE = 98;
 
-function listen(server: Server, port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error));
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve(true);
-    });
+/** Resolves with the child once it prints "listening", with its exit code if it exits first. */
+function started(child: ChildProcess): Promise<{ listening: true } | { listening: false; code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => line === 'listening' && resolve({ listening: true }));
+    child.once('exit', (code) => resolve({ listening: false, code, stderr }));
   });
 }
 
 /**
- * An S3-compatible server of its own: s3rver (from npm) in this process, storing into a fresh
- * temporary directory, on 127.0.0.1 and a free port in 19400–19499, with one bucket. Clients of
- * @aws-sdk/client-s3 v3 must set `requestChecksumCalculation` and `responseChecksumValidation` to
- * `'WHEN_REQUIRED'`, or s3rver stores the aws-chunked framing of uploads as part of the objects.
+ * An S3-compatible server of its own: s3rver (from npm) in a child process, storing into a fresh
+ * temporary directory, on 127.0.0.1 and a free port in 19400–19499, with one bucket. Its own
+ * process, so a benchmark's publisher does not share a CPU's event loop with the server, and with
+ * `--openssl-legacy-provider`: s3rver encrypts ListObjectsV2 continuation tokens with DES, which
+ * OpenSSL 3 only has there; without it every listing of more than 1,000 keys fails with
+ * InternalError. Clients of @aws-sdk/client-s3 v3 must set `requestChecksumCalculation` and
+ * `responseChecksumValidation` to `'WHEN_REQUIRED'`, or s3rver stores the aws-chunked framing of
+ * uploads as part of the objects.
  */
 export async function startTestS3(bucket = 'assets'): Promise<TestS3> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-s3-'));
-  const s3rver = new S3rver({ directory: dir, silent: true, configureBuckets: [{ name: bucket }] });
-  const server = createServer(s3rver.callback());
-  let listening = false;
+  let child: ChildProcess | undefined;
   const stop = async () => {
-    if (listening) {
-      listening = false;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    const running = child;
+    child = undefined;
+    if (running && running.exitCode === null && running.signalCode === null) {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGTERM');
+      await exited;
     }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await s3rver.configureBuckets();
     const offset = randomInt(PORTS.count);
     for (let attempt = 0; attempt < PORTS.count; attempt++) {
       const port = PORTS.first + ((offset + attempt) % PORTS.count);
-      if (!(await listen(server, port))) continue;
-      listening = true;
-      return { endpoint: `http://127.0.0.1:${port}`, port, bucket, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, stop };
+      // stdin stays open as a lifeline: the server exits when this process does.
+      child = spawn(process.execPath, ['--openssl-legacy-provider', SERVER, String(port), join(dir, 'data'), bucket], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const outcome = await started(child);
+      if (outcome.listening) {
+        return { endpoint: `http://127.0.0.1:${port}`, port, bucket, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, stop };
+      }
+      if (outcome.code !== IN_USE) throw new Error(`the test S3 server exited (${outcome.code ?? 'killed'}): ${outcome.stderr.trim()}`);
     }
     throw new Error(`no free port in ${PORTS.first}–${PORTS.first + PORTS.count - 1} for the test S3 server`);
   } catch (error) {

@@ -34,8 +34,7 @@ export interface PublishResult {
 /** Requests in flight by default: `aws s3`'s own default is 10 and rclone's 4 transfers (plus checkers); small files are latency-bound, so a few more pay. */
 const DEFAULT_CONCURRENCY = 16;
 
-async function observe(store: AssetStore, objects: readonly DesiredObject[], concurrency: number): Promise<RemoteObject[]> {
-  const listed = await store.list();
+async function observe(store: AssetStore, listed: readonly RemoteObject[], objects: readonly DesiredObject[], concurrency: number): Promise<RemoteObject[]> {
   const inspect = new Set(keysToInspect(objects, listed));
   return mapLimit(listed, concurrency, async (object) => {
     if (!inspect.has(object.key)) return object;
@@ -52,9 +51,12 @@ async function observe(store: AssetStore, objects: readonly DesiredObject[], con
  */
 export async function publishAssets(options: PublishOptions): Promise<PublishResult> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const files = await readAssetFolder(options.dir);
+  // The listing waits on the network while hashing keeps the CPU busy. An unchanged re-publish of
+  // 1,000 files (90 MiB; hashing alone 0.33 s) to s3rver, 5 rounds each, back to back on a busy
+  // 2-core machine (load 5): 0.81-1.16 s one after the other, 0.62-0.80 s overlapped.
+  const [files, listed] = await Promise.all([readAssetFolder(options.dir), options.store.list()]);
   const { objects, manifest } = desiredObjects(files, { baseUrl: options.baseUrl, release: options.release });
-  const plan = planPublish(objects, await observe(options.store, objects, concurrency));
+  const plan = planPublish(objects, await observe(options.store, listed, objects, concurrency));
   if (plan.conflicts.length > 0) throw new AssetConflictError(plan.conflicts.map((object) => object.key));
   const bytes = plan.uploads.reduce((sum, object) => sum + object.size, 0);
   options.onProgress?.({ type: 'planned', files: files.length, uploads: plan.uploads.length, bytes, unchanged: plan.unchanged.length });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { contentTypeOf } from './content-type';
+import { AssetInputError } from './errors';
 import { fingerprintPath, isFingerprinted } from './fingerprint';
 import { assetUrl, manifestKey, withTrailingSlash, type AssetManifest } from './manifest';
 import { CACHE_IMMUTABLE, CACHE_REVALIDATE, type DesiredObject, type LocalFile } from './objects';
@@ -12,6 +13,20 @@ export interface DesiredOptions {
 }
 
 const isHtml = (path: string) => /\.html?$/i.test(path);
+
+/**
+ * A folder this publisher already wrote holds `app.css` and `app.3f9a1c2e0b1d.css`, and the first's
+ * fingerprinted copy is the second: one object. The same key with other bytes cannot be published.
+ */
+function unique(objects: readonly DesiredObject[]): DesiredObject[] {
+  const byKey = new Map<string, DesiredObject>();
+  for (const object of objects) {
+    const seen = byKey.get(object.key);
+    if (seen && seen.sha256 !== object.sha256) throw new AssetInputError(`${object.key}: a file of that name and the fingerprinted copy of another file would share this key with different content`);
+    if (!seen) byKey.set(object.key, object);
+  }
+  return [...byKey.values()];
+}
 
 /**
  * Every object a release needs, and its manifest. A file whose name carries a hash is published as
@@ -43,7 +58,8 @@ export function desiredObjects(files: readonly LocalFile[], options: DesiredOpti
   }
   const manifest: AssetManifest = { version: 1, release: options.release, baseUrl, assets };
   const bytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
-  objects.push({
+  const published = unique(objects);
+  published.push({
     key: manifestKey(options.release),
     source: { bytes },
     size: bytes.byteLength,
@@ -54,5 +70,5 @@ export function desiredObjects(files: readonly LocalFile[], options: DesiredOpti
     immutable: false,
     phase: 'manifest',
   });
-  return { objects, manifest };
+  return { objects: published, manifest };
 }

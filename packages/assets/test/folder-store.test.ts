@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AssetStorageError, CACHE_IMMUTABLE, folderStore, publishAssets, type PublishEvent } from '../src/index';
@@ -32,6 +32,15 @@ describe('publishing to a local folder', () => {
     expect(events.filter((event) => event.type === 'uploaded').map((event) => event.key)).toEqual([third.manifest.assets['css/app.css']!.slice(8), 'css/app.css', '.switchyard/manifests/r2.json']);
     // The old release's fingerprinted copy is still there for its pages.
     expect(readFileSync(join(root, appKey), 'utf8')).toBe(SITE['css/app.css']);
+  });
+
+  it('does not follow symbolic links out of the folder (a release links shared/ into itself)', async () => {
+    const site = tempFolder(SITE);
+    const shared = tempFolder({ 'upload.png': 'user data' });
+    symlinkSync(join(shared, 'upload.png'), join(site, 'upload.png'));
+    symlinkSync(shared, join(site, 'uploads'));
+    const result = await publish(folderStore(join(tempFolder(), 'published')), site);
+    expect(Object.keys(result.manifest.assets).sort()).toEqual(['assets/main-DiwrgTda.js', 'css/app.css', 'favicon.ico', 'index.html']);
   });
 
   it('a folder that cannot be written names the folder and the operation', async () => {

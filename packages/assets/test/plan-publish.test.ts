@@ -53,6 +53,13 @@ describe('desiredObjects', () => {
     expect([...keysReferenced(manifest)].sort()).toEqual(objects.map((object) => object.key).sort());
   });
 
+  it('a folder that already holds a file\'s fingerprinted copy publishes it once; the same key with other bytes is refused', () => {
+    const copy = { ...files[0]!, path: appKey };
+    const { objects: twice } = desiredObjects([...files, copy], options);
+    expect(twice.filter((object) => object.key === appKey)).toHaveLength(1);
+    expect(() => desiredObjects([...files, file(appKey, 'other bytes')], options)).toThrow(`${appKey}: a file of that name and the fingerprinted copy of another file would share this key with different content`);
+  });
+
   it('refuses a release id that is not a plain name', () => {
     expect(() => desiredObjects(files, { ...options, release: '../x' })).toThrow(/release id "..\/x"/);
   });

@@ -31,7 +31,8 @@ function unique(objects: readonly DesiredObject[]): DesiredObject[] {
 /**
  * Every object a release needs, and its manifest. A file whose name carries a hash is published as
  * is. Any other file is published twice: a fingerprinted copy (immutable, the URL the manifest
- * gives) and the original under its own name (`no-cache`), because references the publisher does
+ * gives) and the original under its own name (`no-cache`; copied in the store from the first, so
+ * its bytes are sent once), because references the publisher does
  * not rewrite still use that name: `url(fonts/x.woff2)` inside a CSS file, favicon.ico,
  * robots.txt, a service worker, a page an old release links to. Django's collectstatic keeps
  * originals for the same reason. HTML is only published under its own name: a page is an entry
@@ -52,7 +53,7 @@ export function desiredObjects(files: readonly LocalFile[], options: DesiredOpti
     } else {
       const key = fingerprintPath(file.path, file.sha256);
       objects.push({ ...common, key, cacheControl: CACHE_IMMUTABLE, immutable: true, phase: 'asset' });
-      objects.push({ ...common, key: file.path, cacheControl: CACHE_REVALIDATE, immutable: false, phase: 'asset' });
+      objects.push({ ...common, source: { copyOf: key }, key: file.path, cacheControl: CACHE_REVALIDATE, immutable: false, phase: 'original' });
       assets[file.path] = assetUrl(baseUrl, key);
     }
   }

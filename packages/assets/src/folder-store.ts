@@ -86,7 +86,8 @@ export function folderStore(root: string): AssetStore {
         const target = checkedPath(root, object.key);
         const meta = { sha256: object.sha256, contentType: object.contentType, cacheControl: object.cacheControl };
         const body = object.body;
-        await writeAtomically(target, (temp) => ('path' in body ? copyFile(body.path, temp) : writeFile(temp, body.bytes)));
+        const write = (temp: string) => ('bytes' in body ? writeFile(temp, body.bytes) : copyFile('path' in body ? body.path : checkedPath(root, body.copyOf), temp));
+        await writeAtomically(target, write);
         // The bytes first: a crash between the two leaves new bytes beside the old sha256, which the
         // next publish sees as "changed" and rewrites; the other order would hide the change.
         await writeAtomically(join(root, META, `${object.key}.json`), (temp) => writeFile(temp, JSON.stringify(meta)));

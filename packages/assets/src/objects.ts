@@ -22,9 +22,13 @@ export interface RemoteObject {
   readonly modifiedMs?: number;
 }
 
-/** When an object is written: everything else before HTML, and the manifest last, so nothing published names what is not there yet. */
-export type Phase = 'asset' | 'html' | 'manifest';
-export const PHASES: readonly Phase[] = ['asset', 'html', 'manifest'];
+/**
+ * When an object is written: assets (the fingerprinted copies), then the unhashed originals (copied
+ * in the store from those copies), then HTML, and the manifest last, so nothing published names
+ * what is not there yet.
+ */
+export type Phase = 'asset' | 'original' | 'html' | 'manifest';
+export const PHASES: readonly Phase[] = ['asset', 'original', 'html', 'manifest'];
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
 export const CACHE_REVALIDATE = 'no-cache';
@@ -32,8 +36,12 @@ export const CACHE_REVALIDATE = 'no-cache';
 /** An object the release needs in the store. */
 export interface DesiredObject {
   readonly key: string;
-  /** A file of the folder (its logical name), or bytes made by the planner (the manifest). */
-  readonly source: { readonly file: string } | { readonly bytes: Uint8Array };
+  /**
+   * A file of the folder (its logical name); bytes made by the planner (the manifest); or another
+   * key of the store with the same content (an original: its fingerprinted copy, written in an
+   * earlier phase), copied inside the store instead of sent again.
+   */
+  readonly source: { readonly file: string } | { readonly bytes: Uint8Array } | { readonly copyOf: string };
   readonly size: number;
   readonly sha256: string;
   readonly md5: string;

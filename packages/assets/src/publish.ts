@@ -45,7 +45,7 @@ async function observe(store: AssetStore, listed: readonly RemoteObject[], objec
 
 /**
  * Publishes a release's assets: reads and hashes the folder, lists the store once, writes only
- * what is missing or changed (assets, then HTML, then the manifest, each phase complete before the
+ * what is missing or changed (assets, originals, HTML, then the manifest, each phase complete before the
  * next starts) and returns the manifest. Deletes nothing. Stops before writing anything when an
  * immutable key would have to change (AssetConflictError).
  */
@@ -67,7 +67,8 @@ export async function publishAssets(options: PublishOptions): Promise<PublishRes
       plan.uploads.filter((object) => object.phase === phase),
       concurrency,
       async (object) => {
-        const body = 'file' in object.source ? { path: join(options.dir, object.source.file) } : { bytes: object.source.bytes };
+        const source = object.source;
+        const body = 'file' in source ? { path: join(options.dir, source.file) } : source;
         await options.store.put({ key: object.key, body, size: object.size, contentType: object.contentType, cacheControl: object.cacheControl, sha256: object.sha256 });
         done += 1;
         doneBytes += object.size;

@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -92,6 +92,12 @@ export function s3Store(options: S3StoreOptions): AssetStore {
           Metadata: { sha256: object.sha256 },
         };
         const body = object.body;
+        if ('copyOf' in body) {
+          // One request, no bytes sent: CopyObject takes objects up to 5 GiB, far beyond any asset.
+          const source = `${bucket}/${prefix}${body.copyOf}`.split('/').map(encodeURIComponent).join('/');
+          await client.send(new CopyObjectCommand({ ...params, CopySource: source, MetadataDirective: 'REPLACE' }));
+          return;
+        }
         if ('path' in body && object.size >= threshold) {
           await new Upload({ client, params: { ...params, Body: createReadStream(body.path) }, partSize: PART_SIZE, queueSize: PARTS_IN_FLIGHT }).done();
           return;

@@ -3,8 +3,8 @@ import type { RemoteObject } from './objects';
 /** What an object is written with. */
 export interface PutObject {
   readonly key: string;
-  /** A file to stream from, or bytes in memory. */
-  readonly body: { readonly path: string } | { readonly bytes: Uint8Array };
+  /** A file to stream from, bytes in memory, or an object of the same store to copy (the bytes do not travel). */
+  readonly body: { readonly path: string } | { readonly bytes: Uint8Array } | { readonly copyOf: string };
   readonly size: number;
   readonly contentType: string;
   readonly cacheControl: string;

@@ -24,18 +24,19 @@ describe('desiredObjects', () => {
   const { objects, manifest } = desiredObjects(files, options);
   const byKey = new Map(objects.map((object) => [object.key, object]));
 
-  it('keeps hashed names, fingerprints the rest and also publishes their originals; HTML only under its name', () => {
+  it('keeps hashed names, fingerprints the rest and also publishes their originals (copied from the fingerprinted copy); HTML only under its name', () => {
     expect(objects.map((object) => [object.key, object.cacheControl, object.phase])).toEqual([
       ['assets/main-DiwrgTda.js', CACHE_IMMUTABLE, 'asset'],
       [appKey, CACHE_IMMUTABLE, 'asset'],
-      ['css/app.css', CACHE_REVALIDATE, 'asset'],
+      ['css/app.css', CACHE_REVALIDATE, 'original'],
       [`img/logo one.${files[3]!.sha256.slice(0, 12)}.png`, CACHE_IMMUTABLE, 'asset'],
-      ['img/logo one.png', CACHE_REVALIDATE, 'asset'],
+      ['img/logo one.png', CACHE_REVALIDATE, 'original'],
       ['index.html', CACHE_REVALIDATE, 'html'],
       ['.switchyard/manifests/20260101T000000Z-abc1234.json', CACHE_REVALIDATE, 'manifest'],
     ]);
     expect(byKey.get(appKey)?.contentType).toBe('text/css; charset=utf-8');
     expect(byKey.get('img/logo one.png')?.contentType).toBe('image/png');
+    expect(byKey.get('css/app.css')?.source).toEqual({ copyOf: appKey });
   });
 
   it('maps logical names to URLs under the base URL, percent-encoded', () => {
@@ -68,9 +69,9 @@ describe('desiredObjects', () => {
 describe('planPublish', () => {
   const { objects } = desiredObjects(files, options);
 
-  it('into an empty store: everything, assets first, then HTML, then the manifest', () => {
+  it('into an empty store: everything, assets first, then the originals, then HTML, then the manifest', () => {
     const plan = planPublish(objects, []);
-    expect(plan.uploads.map((object) => object.phase)).toEqual(['asset', 'asset', 'asset', 'asset', 'asset', 'html', 'manifest']);
+    expect(plan.uploads.map((object) => object.phase)).toEqual(['asset', 'asset', 'asset', 'original', 'original', 'html', 'manifest']);
     expect(plan.unchanged).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startTestS3, type TestS3 } from '@switchyard/testbed';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AssetStorageError, CACHE_IMMUTABLE, CACHE_REVALIDATE, createS3Client, publishAssets, pruneAssets, readManifests, s3Store } from '../src/index';
 import { SITE, tempFolder, writeFiles } from './support/folder';
@@ -59,23 +59,32 @@ describe('publishing to S3 (s3rver on loopback)', () => {
     commands.length = 0;
     const third = await publish();
     expect(third).toMatchObject({ uploaded: 3, unchanged: 4 });
-    expect(count(commands, 'PutObjectCommand')).toBe(3);
+    // The original is copied inside the store from the new fingerprinted copy: its bytes are sent once.
+    expect(count(commands, 'PutObjectCommand')).toBe(2);
+    expect(count(commands, 'CopyObjectCommand')).toBe(1);
+    const original = await s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'first/css/app.css' }));
+    expect(original).toMatchObject({ CacheControl: CACHE_REVALIDATE, ContentType: 'text/css; charset=utf-8' });
+    expect(await original.Body?.transformToString()).toBe('body { color: red }\n');
     expect(await head(third.manifest.assets['css/app.css']!.slice('https://cdn.example/static/'.length))).toMatchObject({ CacheControl: CACHE_IMMUTABLE });
   });
 
-  it('sends a file over 8 MiB as a multipart upload and stores it whole', async () => {
+  it('sends a file over 8 MiB as a multipart upload and stores it whole; its original is a copy inside the store', async () => {
     const big = randomBytes(9 * 1024 * 1024);
-    const site = tempFolder({ 'video/intro.mp4': big });
+    const site = tempFolder({ 'video/intro clip.mp4': big });
     const s3Client = client();
     const commands = recordCommands(s3Client);
     const result = await publishAssets({ store: s3Store({ client: s3Client, bucket: s3.bucket, prefix: 'big' }), dir: site, baseUrl: '/', release: 'r1' });
-    expect(count(commands, 'CreateMultipartUploadCommand')).toBe(2); // the fingerprinted copy and the original
-    expect(count(commands, 'UploadPartCommand')).toBe(4);
-    expect(count(commands, 'CompleteMultipartUploadCommand')).toBe(2);
-    const key = result.manifest.assets['video/intro.mp4']!.slice(1);
+    expect(count(commands, 'CreateMultipartUploadCommand')).toBe(1);
+    expect(count(commands, 'UploadPartCommand')).toBe(2);
+    expect(count(commands, 'CompleteMultipartUploadCommand')).toBe(1);
+    expect(count(commands, 'CopyObjectCommand')).toBe(1); // the original, from the fingerprinted copy
+    const key = decodeURIComponent(result.manifest.assets['video/intro clip.mp4']!.slice(1));
     const object = await s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `big/${key}` }));
     expect(object).toMatchObject({ ContentType: 'video/mp4', CacheControl: CACHE_IMMUTABLE });
     expect(Buffer.from((await object.Body?.transformToByteArray()) ?? []).equals(big)).toBe(true);
+    const original = await s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'big/video/intro clip.mp4' }));
+    expect(original).toMatchObject({ ContentType: 'video/mp4', CacheControl: CACHE_REVALIDATE, Metadata: { sha256: createHash('sha256').update(big).digest('hex') } });
+    expect(Buffer.from((await original.Body?.transformToByteArray()) ?? []).equals(big)).toBe(true);
   }, 60_000);
 
   it('lists a prefix of more than 1,000 keys across pages', async () => {

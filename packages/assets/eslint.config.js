@@ -5,7 +5,7 @@ import root from '../../eslint.config.js';
  * talking to a store happen in the stores and publish.ts; node:crypto stays allowed (hashing the
  * manifest is deterministic).
  */
-const PURE = ['src/fingerprint.ts', 'src/content-type.ts', 'src/manifest.ts', 'src/objects.ts', 'src/desired-objects.ts', 'src/plan-publish.ts', 'src/plan-prune.ts'];
+const PURE = ['src/fingerprint.ts', 'src/content-type.ts', 'src/manifest.ts', 'src/objects.ts', 'src/desired-objects.ts', 'src/plan-publish.ts', 'src/plan-prune.ts', 'src/plan-invalidation.ts'];
 
 export default [
   ...root,

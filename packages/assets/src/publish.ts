@@ -4,6 +4,7 @@ import { AssetConflictError } from './errors';
 import type { AssetManifest } from './manifest';
 import { mapLimit } from './map-limit';
 import { PHASES, type DesiredObject, type RemoteObject } from './objects';
+import { planInvalidation } from './plan-invalidation';
 import { keysToInspect, planPublish } from './plan-publish';
 import { readAssetFolder } from './read-folder';
 import type { AssetStore } from './store';
@@ -29,6 +30,8 @@ export interface PublishResult {
   readonly uploaded: number;
   readonly uploadedBytes: number;
   readonly unchanged: number;
+  /** URL paths rewritten under the same name: what a CDN in front must invalidate (planInvalidation). */
+  readonly invalidate: string[];
 }
 
 /** Requests in flight by default: `aws s3`'s own default is 10 and rclone's 4 transfers (plus checkers); small files are latency-bound, so a few more pay. */
@@ -76,5 +79,5 @@ export async function publishAssets(options: PublishOptions): Promise<PublishRes
       },
     );
   }
-  return { manifest, files: files.length, uploaded: done, uploadedBytes: doneBytes, unchanged: plan.unchanged.length };
+  return { manifest, files: files.length, uploaded: done, uploadedBytes: doneBytes, unchanged: plan.unchanged.length, invalidate: planInvalidation(plan.uploads, options.baseUrl) };
 }

@@ -28,7 +28,7 @@ describe('publishing to a local folder', () => {
     writeFiles(site, { 'css/app.css': 'body { color: red }\n' });
     const events: PublishEvent[] = [];
     const third = await publish(store, site, 'r2', (event) => events.push(event));
-    expect(third).toMatchObject({ uploaded: 3, unchanged: 4 });
+    expect(third).toMatchObject({ uploaded: 3, unchanged: 4, invalidate: ['/assets/css/app.css'] });
     expect(events.filter((event) => event.type === 'uploaded').map((event) => event.key)).toEqual([third.manifest.assets['css/app.css']!.slice(8), 'css/app.css', '.switchyard/manifests/r2.json']);
     // The old release's fingerprinted copy is still there for its pages.
     expect(readFileSync(join(root, appKey), 'utf8')).toBe(SITE['css/app.css']);

@@ -34,7 +34,11 @@ export interface PublishResult {
   readonly invalidate: string[];
 }
 
-/** Requests in flight by default: `aws s3`'s own default is 10 and rclone's 4 transfers (plus checkers); small files are latency-bound, so a few more pay. */
+/**
+ * Requests in flight by default, a little above `aws s3`'s 10 (max_concurrent_requests): small
+ * files cost a round trip each, not bandwidth. Not yet measured against a remote S3; against a
+ * loopback s3rver the server's own CPU is the bound.
+ */
 const DEFAULT_CONCURRENCY = 16;
 
 async function observe(store: AssetStore, listed: readonly RemoteObject[], objects: readonly DesiredObject[], concurrency: number): Promise<RemoteObject[]> {

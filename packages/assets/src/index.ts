@@ -1,0 +1,18 @@
+export type { AssetStore, ObjectHead, PutObject } from './store';
+export { AssetConflictError, AssetInputError, AssetStorageError } from './errors';
+export { CACHE_IMMUTABLE, CACHE_REVALIDATE, type DesiredObject, type LocalFile, type Phase, type RemoteObject } from './objects';
+export { FINGERPRINT_LENGTH, fingerprintPath, isFingerprinted } from './fingerprint';
+export { assetUrl, keysReferenced, MANIFEST_PREFIX, manifestKey, manifestSchema, type AssetManifest } from './manifest';
+export { contentTypeOf } from './content-type';
+export { createS3Client, type S3ClientOptions } from './s3-client';
+export { desiredObjects, type DesiredOptions } from './desired-objects';
+export { folderStore } from './folder-store';
+export { keysToInspect, planPublish, type PublishPlan } from './plan-publish';
+export { parseAge, planPrune, type PruneInput, type PrunePlan } from './plan-prune';
+export { pruneAssets, type PruneOptions } from './prune';
+export { publishAssets, type PublishEvent, type PublishOptions, type PublishResult } from './publish';
+export { readAssetFolder } from './read-folder';
+export { s3Store, type S3StoreOptions } from './s3-store';
+export { readManifests } from './read-manifests';
+export { invalidateCloudFront, type InvalidateOptions } from './cloudfront';
+export { planInvalidation } from './plan-invalidation';

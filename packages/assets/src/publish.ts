@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { desiredObjects } from './desired-objects';
+import { AssetConflictError } from './errors';
+import type { AssetManifest } from './manifest';
+import { mapLimit } from './map-limit';
+import { PHASES, type DesiredObject, type RemoteObject } from './objects';
+import { planInvalidation } from './plan-invalidation';
+import { keysToInspect, planPublish } from './plan-publish';
+import { readAssetFolder } from './read-folder';
+import type { AssetStore } from './store';
+
+export type PublishEvent =
+  | { readonly type: 'planned'; readonly files: number; readonly uploads: number; readonly bytes: number; readonly unchanged: number }
+  | { readonly type: 'uploaded'; readonly key: string; readonly bytes: number; readonly done: number; readonly doneBytes: number };
+
+export interface PublishOptions {
+  readonly store: AssetStore;
+  /** The built assets folder (a release's `public/` or `static/`). */
+  readonly dir: string;
+  readonly baseUrl: string;
+  readonly release: string;
+  /** Requests in flight at once (listing look-ups and uploads). */
+  readonly concurrency?: number;
+  readonly onProgress?: (event: PublishEvent) => void;
+}
+
+export interface PublishResult {
+  readonly manifest: AssetManifest;
+  readonly files: number;
+  readonly uploaded: number;
+  readonly uploadedBytes: number;
+  readonly unchanged: number;
+  /** URL paths rewritten under the same name: what a CDN in front must invalidate (planInvalidation). */
+  readonly invalidate: string[];
+}
+
+/**
+ * Requests in flight by default, a little above `aws s3`'s 10 (max_concurrent_requests): small
+ * files cost a round trip each, not bandwidth. Not yet measured against a remote S3; against a
+ * loopback s3rver the server's own CPU is the bound.
+ */
+const DEFAULT_CONCURRENCY = 16;
+
+async function observe(store: AssetStore, listed: readonly RemoteObject[], objects: readonly DesiredObject[], concurrency: number): Promise<RemoteObject[]> {
+  const inspect = new Set(keysToInspect(objects, listed));
+  return mapLimit(listed, concurrency, async (object) => {
+    if (!inspect.has(object.key)) return object;
+    const head = await store.head(object.key);
+    return head?.sha256 ? { ...object, sha256: head.sha256 } : object;
+  });
+}
+
+/**
+ * Publishes a release's assets: reads and hashes the folder, lists the store once, writes only
+ * what is missing or changed (assets, originals, HTML, then the manifest, each phase complete before the
+ * next starts) and returns the manifest. Deletes nothing. Stops before writing anything when an
+ * immutable key would have to change (AssetConflictError).
+ */
+export async function publishAssets(options: PublishOptions): Promise<PublishResult> {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // The listing waits on the network while hashing keeps the CPU busy. An unchanged re-publish of
+  // 1,000 files (90 MiB; hashing alone 0.33 s) to s3rver, 5 rounds each, back to back on a busy
+  // 2-core machine (load 5): 0.81-1.16 s one after the other, 0.62-0.80 s overlapped.
+  const [files, listed] = await Promise.all([readAssetFolder(options.dir), options.store.list()]);
+  const { objects, manifest } = desiredObjects(files, { baseUrl: options.baseUrl, release: options.release });
+  const plan = planPublish(objects, await observe(options.store, listed, objects, concurrency));
+  if (plan.conflicts.length > 0) throw new AssetConflictError(plan.conflicts.map((object) => object.key));
+  const bytes = plan.uploads.reduce((sum, object) => sum + object.size, 0);
+  options.onProgress?.({ type: 'planned', files: files.length, uploads: plan.uploads.length, bytes, unchanged: plan.unchanged.length });
+  let done = 0;
+  let doneBytes = 0;
+  for (const phase of PHASES) {
+    await mapLimit(
+      plan.uploads.filter((object) => object.phase === phase),
+      concurrency,
+      async (object) => {
+        const source = object.source;
+        const body = 'file' in source ? { path: join(options.dir, source.file) } : source;
+        await options.store.put({ key: object.key, body, size: object.size, contentType: object.contentType, cacheControl: object.cacheControl, sha256: object.sha256 });
+        done += 1;
+        doneBytes += object.size;
+        options.onProgress?.({ type: 'uploaded', key: object.key, bytes: object.size, done, doneBytes });
+      },
+    );
+  }
+  return { manifest, files: files.length, uploaded: done, uploadedBytes: doneBytes, unchanged: plan.unchanged.length, invalidate: planInvalidation(plan.uploads, options.baseUrl) };
+}

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type Config, UsageError } from '@switchyard/config';
 import { createMigrationFile, migrationsOf, readReleaseMigrations, safetyFindings, UnsafeMigrations, withEnvironmentDatabase } from '@switchyard/deploy/migrations';
@@ -96,6 +97,9 @@ await runCommand(async () => {
     return output([`created ${path}`], { created: path });
   }
 
+  const folder = resolve(source, migrationsOf(config).directory);
+  // The local environment migrates by default: an app without migrations is told so, not failed.
+  if (!existsSync(folder)) return output([`no migrations folder at ${folder}: nothing to do (pnpm migrate create NAME starts one)`], { migrations: [] });
   const { migrations } = await readReleaseMigrations(config, source);
   await withEnvironmentDatabase(config, { trustNewHostKey: args['trust-new-host-key'] === true }, async (db) => {
     const migrator = createMigrator({ db, migrations });

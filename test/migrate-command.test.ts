@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresUnavailable, startTestPostgres } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
@@ -126,14 +126,18 @@ describe('pnpm migrate', { timeout: 120_000 }, () => {
     await lifecycle(await setup(onTestFinished, 19180, 'postgres', { DATABASE_URL: postgres.url }));
   });
 
-  it('bad use: no action, an unknown one, an environment without migrations', async ({ onTestFinished }) => {
+  it('bad use: no action, an unknown one, an environment without migrations; a release without a migrations folder has nothing to do', async ({ onTestFinished }) => {
     const project = await deployProject(19181);
     onTestFinished(() => project.cleanup());
     const none = await runScript('migrate.ts', project.flags());
     expect([none.code, none.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got none']);
     const unknown = await runScript('migrate.ts', ['upp', ...project.flags()]);
     expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got "upp"']);
-    // The local environment migrates the embedded database by default; this one is told not to.
+    // The local environment migrates the embedded database by default: a release without a
+    // migrations folder has nothing to do, and says so without opening the database.
+    const noFolder = await runScript('migrate.ts', ['status', ...project.flags(), '--source', await project.release('1.0.0')]);
+    expect([noFolder.code, noFolder.stdout.trim()], noFolder.stderr).toEqual([0, expect.stringMatching(/^no migrations folder at \S+\/1\.0\.0\/migrations: nothing to do/)]);
+    expect(existsSync(join(project.appRoot, 'shared/pglite'))).toBe(false);
     project.replace('migrations', undefined);
     const without = await runScript('migrate.ts', ['status', ...project.flags()]);
     expect(without.code).toBe(2);

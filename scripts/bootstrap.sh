@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 # (examples/django-site) with Debian's /usr/bin/python3, no pip. openssh-client reaches servers;
 # openssh-server, sudo and iproute2 (network namespaces) make the servers the remote tests deploy to.
 # postgresql gives the migration tests a real server: packages/testbed runs a private one per test file.
+# awscli and rclone are the peers `pnpm bench:assets` publishes beside (it runs /usr/bin/aws by path).
 SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django gunicorn
-  openssh-client openssh-server sudo iproute2 postgresql)
+  openssh-client openssh-server sudo iproute2 postgresql awscli rclone)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do

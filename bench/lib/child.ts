@@ -10,11 +10,15 @@ export interface TimedChild {
   lines: { ms: number; text: string }[];
 }
 
-/** Runs a command (argument array, no shell) and times it from spawn to exit; killed after timeoutMs. */
-export function timeChild(command: string, args: readonly string[], options: { cwd: string; timeoutMs: number }): Promise<TimedChild> {
+/**
+ * Runs a command (argument array, no shell) and times it from spawn to exit; killed after timeoutMs.
+ * `env` is added to this process's environment (credentials belong there, never in argv); a
+ * variable given as undefined is left out.
+ */
+export function timeChild(command: string, args: readonly string[], options: { cwd: string; timeoutMs: number; env?: Record<string, string | undefined> }): Promise<TimedChild> {
   return new Promise((resolve, reject) => {
     const started = now();
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env, FORCE_COLOR: '0' } });
     let output = '';
     const lines: TimedChild['lines'] = [];
     let partial = '';

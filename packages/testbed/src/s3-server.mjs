@@ -1,11 +1,11 @@
 // The test S3 server's own process (started by s3.ts): s3rver on 127.0.0.1:<port>, storing into
-// <directory>, with <bucket>. Prints "listening" once it accepts connections; exits 98 when the port
-// is taken; exits when its standard input closes, so it never outlives the test that started it.
+// <directory>, with one bucket per <bucket> argument. Prints "listening" once it accepts
+// connections; exits 98 when the port is taken; exits when its standard input closes, so it never outlives the test that started it.
 import { createServer } from 'node:http';
 import S3rver from 's3rver';
 
-const [port, directory, bucket] = process.argv.slice(2);
-const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket }] });
+const [port, directory, ...buckets] = process.argv.slice(2);
+const s3rver = new S3rver({ directory, silent: true, configureBuckets: buckets.map((name) => ({ name })) });
 await s3rver.configureBuckets();
 const server = createServer(s3rver.callback());
 server.on('error', (error) => {

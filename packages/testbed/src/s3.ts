@@ -10,7 +10,7 @@ export interface TestS3 {
   /** http://127.0.0.1:<port>: use it with path-style requests (forcePathStyle). */
   endpoint: string;
   port: number;
-  /** A bucket that exists from the start. */
+  /** A bucket that exists from the start (the first one named, when there are several). */
   bucket: string;
   region: string;
   /** s3rver's one account. Another access key id is refused (InvalidAccessKeyId); the secret is not checked (s3rver does not verify SigV4 signatures). */
@@ -35,7 +35,8 @@ function started(child: ChildProcess): Promise<{ listening: true } | { listening
 
 /**
  * An S3-compatible server of its own: s3rver (from npm) in a child process, storing into a fresh
- * temporary directory, on 127.0.0.1 and a free port in 19400–19499, with one bucket. Its own
+ * temporary directory, on 127.0.0.1 and a free port in 19400–19499, with the buckets named (a
+ * benchmark gives each tool it compares one of its own on the same server). Its own
  * process, so a benchmark's publisher does not share a CPU's event loop with the server, and with
  * `--openssl-legacy-provider`: s3rver encrypts ListObjectsV2 continuation tokens with DES, which
  * OpenSSL 3 only has there; without it every listing of more than 1,000 keys fails with
@@ -43,7 +44,7 @@ function started(child: ChildProcess): Promise<{ listening: true } | { listening
  * `responseChecksumValidation` to `'WHEN_REQUIRED'`, or s3rver stores the aws-chunked framing of
  * uploads as part of the objects.
  */
-export async function startTestS3(bucket = 'assets'): Promise<TestS3> {
+export async function startTestS3(bucket = 'assets', ...others: string[]): Promise<TestS3> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-s3-'));
   let child: ChildProcess | undefined;
   const stop = async () => {
@@ -61,7 +62,7 @@ export async function startTestS3(bucket = 'assets'): Promise<TestS3> {
     for (let attempt = 0; attempt < PORTS.count; attempt++) {
       const port = PORTS.first + ((offset + attempt) % PORTS.count);
       // stdin stays open as a lifeline: the server exits when this process does.
-      child = spawn(process.execPath, ['--openssl-legacy-provider', SERVER, String(port), join(dir, 'data'), bucket], { stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, ['--openssl-legacy-provider', SERVER, String(port), join(dir, 'data'), bucket, ...others], { stdio: ['pipe', 'pipe', 'pipe'] });
       const outcome = await started(child);
       if (outcome.listening) {
         return { endpoint: `http://127.0.0.1:${port}`, port, bucket, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, stop };

@@ -4,9 +4,9 @@
 // --broken: the release's /health answers 500 "broken" (a BROKEN marker file), so the deploy's
 //           health gate refuses it.
 // --force:  replace destDir if it exists and is not empty.
-// Only a VERSION file (and BROKEN) differ between releases: package.json and package-lock.json
-// stay the same, so a deploy can reuse the previous release's install.
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+// Only a VERSION file, BROKEN and public/app.css differ between releases: package.json and
+// package-lock.json stay the same, so a deploy can reuse the previous release's install.
+import { appendFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -39,6 +39,8 @@ export async function makeRelease({ version, destDir, broken = false, force = fa
   await mkdir(dest, { recursive: true });
   for (const name of RELEASE_FILES) await cp(join(appDir, name), join(dest, name), { recursive: true });
   await writeFile(join(dest, 'VERSION'), `${version}\n`);
+  // Each version's stylesheet differs, as a real release's would: its published name (fingerprint) does too.
+  await appendFile(join(dest, 'public', 'app.css'), `footer::after { content: " · styles ${version}"; }\n`);
   if (broken) await writeFile(join(dest, 'BROKEN'), 'this release fails its health check on purpose\n');
   return dest;
 }

@@ -6,11 +6,12 @@
 //   DRAIN_TIMEOUT_MS       10000: after SIGTERM, destroy what is left and exit 0
 //   KEEP_ALIVE_TIMEOUT_MS  5000: idle keep-alive timeout (keep it above nginx's upstream keepalive_timeout)
 //   LOG_REQUESTS           0 to log no request lines
+//   ASSETS_MANIFEST        the deploy's asset manifest: pages name each asset by its published URL
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './lib/app.js';
-import { loadAssets } from './lib/assets.js';
+import { assetUrls, loadAssets } from './lib/assets.js';
 import { readConfig } from './lib/config.js';
 import { installDrain } from './lib/drain.js';
 import { listen } from './lib/listen.js';
@@ -24,7 +25,7 @@ if (errors.length > 0) {
   process.exit(2);
 }
 
-const release = { ...readRelease(appDir), color: config.color };
+const release = { ...readRelease(appDir), color: config.color, assetUrl: assetUrls(process.env.ASSETS_MANIFEST) };
 const state = { draining: false };
 const app = createApp({ release, assets: loadAssets(join(appDir, 'public')), state, logRequests: config.logRequests });
 const server = createServer(app);

@@ -33,13 +33,15 @@ for (const stream of [process.stdout, process.stderr])
     closed.add(stream);
   });
 
-function write(stream: NodeJS.WriteStream, text: string): void {
-  if (!closed.has(stream)) stream.write(`${redactText(text, knownSecrets)}\n`);
+function write(stream: NodeJS.WriteStream, text: string, end = '\n'): void {
+  if (!closed.has(stream)) stream.write(`${redactText(text, knownSecrets)}${end}`);
 }
 
 /** Writes to stdout with every loaded secret's value replaced, whatever the caller printed. */
 export const print = (text: string): void => write(process.stdout, text);
 export const printError = (text: string): void => write(process.stderr, text);
+/** As print, without the newline: a terminal's line redrawn in place. */
+export const printRaw = (text: string): void => write(process.stdout, text, '');
 
 export interface CommandLine {
   env: string;

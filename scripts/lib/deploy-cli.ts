@@ -1,6 +1,6 @@
 import type { Config } from '@switchyard/config';
-import { type CommandOptions, jsonReporter, newDeployId, textReporter } from '@switchyard/deploy';
-import { type CommandLine, loadConfigOrThrow, print } from './cli';
+import { type CommandOptions, jsonReporter, newDeployId, terminalReporter, textReporter } from '@switchyard/deploy';
+import { type CommandLine, loadConfigOrThrow, print, printRaw } from './cli';
 import { wholeNumber } from './whole-number';
 
 /** Flags every changing command takes beside --env, --config-dir and --json. */
@@ -15,7 +15,7 @@ export function commandOptions(args: CommandLine, command: string): CommandOptio
   const waitSeconds = wholeNumber('wait', args.wait, { min: 0, max: 3600, of: 'seconds' });
   const config = loadConfigOrThrow(args.env, args['config-dir']);
   const deployId = newDeployId();
-  const out = args.json ? jsonReporter(print, deployId) : textReporter(print);
+  const out = args.json ? jsonReporter(print, deployId) : process.stdout.isTTY ? terminalReporter(printRaw) : textReporter(print);
   return {
     config,
     out,

@@ -296,9 +296,11 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
     health: { timeoutMs: 5000, intervalMs: 100, requestTimeoutMs: 1000, watchMs: 1000 },
     systemd: { stopTimeoutSec: 5 },
     supervisor: 'plain',
-    assets: { type: 'local', directory: join(dir, 'assets') },
     app,
-  });
+  }) as Json;
+  // The sample app has a public/ folder to publish; another app says where its assets are, if it has any.
+  if (options.base) delete local.assets;
+  else local = deepMerge(local, { assets: { type: 'local', directory: join(dir, 'assets') } }) as Json;
   local = deepMerge(local, configPatch) as Json;
   const writeLocal = () => writeFileSync(join(configDir, 'local.json'), `${JSON.stringify(local, null, 2)}\n`);
   writeLocal();

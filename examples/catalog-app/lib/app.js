@@ -11,7 +11,7 @@ const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
  * response carries `Connection: close`, so that each connection ends after its current request.
  *
  * @param {{
- *   release: { version: string, color: string, broken: boolean },
+ *   release: { version: string, color: string, broken: boolean, assetUrl?: (name: string) => string },
  *   assets: Map<string, { body: Buffer, type: string }>,
  *   state: { draining: boolean },
  *   logRequests: boolean,

@@ -31,3 +31,18 @@ export function loadAssets(dir) {
   }
   return assets;
 }
+
+/**
+ * How pages name an asset: the URL the deploy published it under (ASSETS_MANIFEST, a JSON file
+ * mapping each logical name to its fingerprinted URL), else the app's own /assets/ route, which
+ * serves the release's public/ folder when nothing was published (the app run on its own).
+ *
+ * @param {string | undefined} manifestPath
+ * @returns {(name: string) => string}
+ */
+export function assetUrls(manifestPath) {
+  if (!manifestPath) return (name) => `/assets/${name}`;
+  /** @type {{ assets: Record<string, string> }} */
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  return (name) => manifest.assets[name] ?? `/assets/${name}`;
+}

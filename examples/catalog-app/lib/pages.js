@@ -11,7 +11,7 @@ export function escapeHtml(value) {
 /** @param {number} cents */
 const price = (cents) => `€${(cents / 100).toFixed(2)}`;
 
-/** @param {string} title @param {string} body @param {{ version: string, color: string }} release */
+/** @param {string} title @param {string} body @param {{ version: string, color: string, assetUrl?: (name: string) => string }} release */
 function layout(title, body, release) {
   return `<!doctype html>
 <html lang="en">
@@ -19,7 +19,7 @@ function layout(title, body, release) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/assets/app.css">
+<link rel="stylesheet" href="${escapeHtml(release.assetUrl?.('app.css') ?? '/assets/app.css')}">
 </head>
 <body class="color-${escapeHtml(release.color)}">
 ${body}
@@ -31,7 +31,7 @@ ${body}
 
 /**
  * @param {ReadonlyArray<{ id: number, name: string, price: number, stock: number }>} products
- * @param {{ version: string, color: string }} release
+ * @param {{ version: string, color: string, assetUrl?: (name: string) => string }} release
  */
 export function catalogPage(products, release) {
   const rows = products
@@ -43,7 +43,7 @@ export function catalogPage(products, release) {
   return layout('Catalog', `<h1>Catalog</h1>\n<ul class="products">\n${rows}\n</ul>`, release);
 }
 
-/** @param {{ version: string, color: string }} release @param {{ startedAt: string, orders: number }} stats */
+/** @param {{ version: string, color: string, assetUrl?: (name: string) => string }} release @param {{ startedAt: string, orders: number }} stats */
 export function adminPage(release, stats) {
   return layout(
     'Catalog admin',

@@ -88,6 +88,16 @@ describe('start-up', () => {
     expect(typeof line.ms).toBe('number');
   });
 
+  it('names its stylesheet by the URL in ASSETS_MANIFEST, else by its own /assets/ route', { timeout: 10_000 }, async () => {
+    const manifest = join(tempDir(), 'assets-manifest.json');
+    const published = '/assets/app.0123456789ab.css';
+    writeFileSync(manifest, JSON.stringify({ version: 1, release: 'r1', baseUrl: '/assets/', assets: { 'app.css': published } }));
+    const deployed = await startServer({ env: { PORT: '0', ASSETS_MANIFEST: manifest } });
+    expect((await request(deployed.target, { path: '/' })).body).toContain(`<link rel="stylesheet" href="${published}">`);
+    const alone = await startServer({ env: { PORT: '0' } });
+    expect((await request(alone.target, { path: '/' })).body).toContain('<link rel="stylesheet" href="/assets/app.css">');
+  });
+
   it('makes its socket 0666 and replaces a stale one', { timeout: 10_000 }, async () => {
     const socket = join(tempDir(), 's.sock');
     const first = await startServer({ env: { SOCKET_PATH: socket } });

@@ -1,4 +1,4 @@
-import { CreateInvalidationCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { AssetStorageError } from './errors';
 
 export interface InvalidateOptions {
@@ -24,4 +24,9 @@ export async function invalidateCloudFront(options: InvalidateOptions): Promise<
     const { name, message } = error as { name?: string; message?: string };
     throw new AssetStorageError('CreateInvalidation', `CloudFront distribution ${options.distributionId}`, `${name ?? 'Error'}: ${message || 'no message'}`);
   }
+}
+
+/** CloudFront's API has one endpoint, in us-east-1, whatever the bucket's region. */
+export function createCloudFrontClient(credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }): CloudFrontClient {
+  return new CloudFrontClient({ region: 'us-east-1', maxAttempts: 5, ...(credentials ? { credentials } : {}) });
 }

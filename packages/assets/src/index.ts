@@ -14,5 +14,5 @@ export { publishAssets, type PublishEvent, type PublishOptions, type PublishResu
 export { readAssetFolder } from './read-folder';
 export { s3Store, type S3StoreOptions } from './s3-store';
 export { readManifests } from './read-manifests';
-export { invalidateCloudFront, type InvalidateOptions } from './cloudfront';
+export { createCloudFrontClient, invalidateCloudFront, type InvalidateOptions } from './cloudfront';
 export { planInvalidation } from './plan-invalidation';

@@ -312,20 +312,30 @@ const migrations = z
   })
   .describe('Database migrations: expand before the new colour starts, contract once the old one has stopped');
 
+const assetsFrom = relativePath
+  .default('public')
+  .describe("The release's built assets folder, after install and build (a bundler's output, Django's collectstatic STATIC_ROOT)");
+
 const assets = z
   .discriminatedUnion(
     'type',
     [
       z.strictObject({
         type: z.literal('local'),
-        directory: absolutePath.describe('Folder the assets are published into'),
+        from: assetsFrom,
+        directory: absolutePath.describe('Folder on each server the assets are published into, served by nginx at /assets/'),
       }),
       z.strictObject({
         type: z.literal('s3'),
+        from: assetsFrom,
         bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' }),
         prefix: z.string().regex(/^[A-Za-z0-9._/-]{0,256}$/, { error: 'expected a key prefix' }).default(''),
         region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
         endpoint: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+        baseUrl: z
+          .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+          .optional()
+          .describe("The URL pages load the prefix from (a CDN in front of the bucket); the bucket's own URL when absent"),
         cloudfrontDistribution: z
           .string()
           .regex(/^[A-Z0-9]{8,20}$/, { error: 'expected a CloudFront distribution id' })
@@ -401,6 +411,8 @@ export const configSchema = z
       needsDeploySecret(config.assets.credentials.accessKeyIdSecret, ['assets', 'credentials', 'accessKeyIdSecret']);
       needsDeploySecret(config.assets.credentials.secretAccessKeySecret, ['assets', 'credentials', 'secretAccessKeySecret']);
     }
+    if (config.assets?.type === 's3' && config.assets.cloudfrontDistribution && !config.assets.baseUrl)
+      ctx.addIssue({ code: 'custom', path: ['assets', 'baseUrl'], message: "expected the distribution's URL, because cloudfrontDistribution is set: pages load the assets through it" });
     config.deploySecrets.forEach((name, i) => {
       if (config.secrets.includes(name)) ctx.addIssue({ code: 'custom', path: ['deploySecrets', i], message: `is also in "secrets"; expected each secret in one list` });
     });

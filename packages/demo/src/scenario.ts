@@ -16,6 +16,7 @@ import {
 import { CANARY_COOKIE } from '@switchyard/templates';
 import { writeDemoConfig } from './demo-config';
 import { appliedMigrations, writeDemoMigrations } from './demo-migrations';
+import { type AssetAnswers, formatAnswers, pageStylesheet, probeAssets } from './asset-probe';
 import { sampleColors } from './probe';
 import { formatTable } from './table';
 import { teardown } from './teardown';
@@ -40,7 +41,8 @@ const LOAD_LIMIT_SEC = 180;
 
 /**
  * The whole story on one machine, under load: deploy v1, then with GET and POST load running,
- * deploy v2 beside it (an expand migration), a 10% canary, the switch, a rollback, the switch
+ * deploy v2 beside it (an expand migration), a 10% canary, the switch (with v1's and v2's
+ * published stylesheets both asked for throughout), a rollback, the switch
  * again, a broken v3 that the health gate refuses, v4 whose contract migration waits while v2 is
  * kept warm, and v5, which runs it once v2 has stopped. Returns whether every request succeeded.
  */
@@ -91,6 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     deployCommand({ ...common(), source, switch: doSwitch, allowDirty: false, releaseId: (sha, dirty) => releaseIdFor(new Date(), sha, dirty) });
 
   await step('Deploy v1', deploy(versions.v1));
+  const stagingHeader = config.nginx.staging?.header ?? 'X-Switchyard-Staging';
   const url = `http://127.0.0.1:${port}`;
   print(`\nLoad: GET ${url}/api/products (48 connections) and POST ${url}/api/orders (16 connections), until the end`);
   const gets = startLoad({ url: `${url}/api/products`, method: 'GET', connections: 48, threads: 1, maxDurationSec: LOAD_LIMIT_SEC, randomCanaryCookie: CANARY_COOKIE });
@@ -103,12 +106,18 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     maxDurationSec: LOAD_LIMIT_SEC,
   });
   let results: [LoadResult, LoadResult] | undefined;
+  let assetAnswers: AssetAnswers = new Map();
   try {
     await step('Deploy v2 beside v1 (--no-switch)', deploy(versions.v2, false));
     await step('Canary: 10% of clients to v2', () => switchCommand({ ...common(), weight: 10 }));
     const sample = await sampleColors(port, 400, CANARY_COOKIE);
     indent(`400 fresh clients were served by: ${Object.entries(sample).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    // Pages of v1 already in browsers ask for v1's stylesheet while v2's pages ask for v2's.
+    const stylesheets = [await pageStylesheet(port), await pageStylesheet(port, { [stagingHeader]: '1' })];
+    const assetsDuringSwitch = probeAssets(port, stylesheets);
     await step('Switch: all traffic to v2', () => switchCommand({ ...common(), weight: 100 }));
+    assetAnswers = await assetsDuringSwitch.stop();
+    for (const [url, seen] of assetAnswers) indent(`${url === stylesheets[0] ? "v1's" : "v2's"} stylesheet ${url}: ${formatAnswers(seen)}`);
     await step('Roll back to v1 (still warm)', () => rollbackCommand({ ...common(), migrations: false }));
     await step('Switch to v2 again', () => switchCommand({ ...common() }));
     await step('Deploy broken v3: the health gate must refuse it', deploy(versions.v3), true);
@@ -120,7 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     if (!options.keep) await stopEverything(config);
   }
   const migrations = (await appliedMigrations(config)).map((m): Ran => ({ name: m.name, phase: m.phase, step: (m.deploy_id && stepOf.get(m.deploy_id)) ?? '-', ms: m.duration_ms ?? 0 }));
-  return report(options, timeline, migrations, results);
+  return report(options, timeline, migrations, results, assetAnswers);
 }
 
 interface Ran {
@@ -130,7 +139,7 @@ interface Ran {
   ms: number;
 }
 
-function report(options: DemoOptions, timeline: Timed[], migrations: Ran[], [gets, posts]: [LoadResult, LoadResult]): boolean {
+function report(options: DemoOptions, timeline: Timed[], migrations: Ran[], [gets, posts]: [LoadResult, LoadResult], assets: AssetAnswers): boolean {
   const { print } = options;
   print('\nSteps');
   for (const line of formatTable(['step', 'seconds', 'outcome'], timeline.map((t) => [t.step, t.seconds.toFixed(2), t.outcome]))) print(`  ${line}`);
@@ -158,10 +167,12 @@ function report(options: DemoOptions, timeline: Timed[], migrations: Ran[], [get
   // Every switch and the canary only rename links (no nginx reload), so no client connection is cut.
   print(failed === 0 ? '✓ 0 failed requests: no non-2xx answer, no connect, read, write or timeout error' : `✗ ${failed} failed requests`);
   if (!refused) print('✗ the broken release was not refused');
+  const assetsAnswered = assets.size === 2 && [...assets.values()].every((seen) => seen.size === 1 && seen.has(200));
+  print(assetsAnswered ? "✓ v1's and v2's stylesheets both answered 200 throughout the switch" : "✗ v1's or v2's stylesheet did not answer 200 throughout the switch");
   print(
     options.keep
       ? `The app is still running at http://127.0.0.1:${options.port}; try: pnpm status --config-dir ${options.root}/config`
       : 'Everything the demo started is stopped (--keep leaves it running).',
   );
-  return failed === 0 && refused;
+  return failed === 0 && refused && assetsAnswered;
 }

@@ -17,6 +17,10 @@ export type Action =
   /** Every `shared.dirs` / `shared.files` path of the release made a link into shared/ (seeded from it once). */
   | { kind: 'link-shared'; releaseId: string; dirs: string[]; files: string[] }
   | { kind: 'install'; releaseId: string; reuseFrom: string | null }
+  /** One request to the bucket with the deploy's credentials, or the server's folder is writable: before anything is shipped. */
+  | { kind: 'check-asset-store' }
+  /** The release's built `assets.from` folder published (only what changed), its manifest written into the release. */
+  | { kind: 'publish-assets'; releaseId: string; deployId: string }
   | { kind: 'link-color'; color: Color; releaseId: string }
   /**
    * The environment's pending migrations of a phase, read from the release's source: expand before

@@ -183,6 +183,17 @@ const handlers: Handlers = {
     });
   },
 
+  async 'check-asset-store'(ctx) {
+    // Loaded only by a deploy with assets: the AWS SDK is for it alone.
+    const { checkAssetStore } = await import('./publish-release-assets');
+    await checkAssetStore(ctx);
+  },
+
+  async 'publish-assets'(ctx, { releaseId, deployId }) {
+    const { publishReleaseAssets } = await import('./publish-release-assets');
+    await publishReleaseAssets(ctx, releaseId, deployId);
+  },
+
   async migrate(ctx, { phase, source, deployId, releaseId }) {
     const migrations = ctx.config.migrations;
     if (migrations?.command) {

@@ -7,7 +7,7 @@ export { planSwitch, type SwitchInput } from './plan-switch';
 export { planRollback, rollbackRelease } from './plan-rollback';
 export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, type DeployOptions, type RollbackOptions, type SwitchOptions } from './commands';
 export { readStatus, readStatuses, formatStatus, formatStatuses, disagreements, publicUrl, type Status, type ColorStatus } from './status';
-export { textReporter, jsonReporter, onHost, type Reporter, type DeployEvent, type HostEvent } from './reporter';
+export { terminalReporter, textReporter, jsonReporter, onHost, type Reporter, type DeployEvent, type HostEvent } from './reporter';
 export { stopEverything } from './down';
 export { type ConnectOptions, serversOf, type ServerSpec } from './runtime';
 export { serverInitCommand, type ServerInitOptions } from './server-init/server-init';

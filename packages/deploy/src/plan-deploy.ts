@@ -78,6 +78,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
   const steps: Step[] = [
     { name: 'Check the deploy root', action: { kind: 'preflight' } },
     ...repairLiveLinkSteps(facts),
+    ...(config.assets ? [{ name: 'Check the asset store', action: { kind: 'check-asset-store' } } as const] : []),
     { name: `Ship release ${input.releaseId}`, action: { kind: 'ship-release', releaseId: input.releaseId, source: input.source, basis: facts.releases.at(-1) ?? null } },
     ...(shared.dirs.length + shared.files.length > 0
       ? [{ name: 'Link shared paths', action: { kind: 'link-shared', releaseId: input.releaseId, dirs: shared.dirs, files: shared.files } } as const]
@@ -89,6 +90,10 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
             action: { kind: 'install', releaseId: input.releaseId, reuseFrom },
           } as const,
         ]
+      : []),
+    // Before anything starts: the new release's pages may name only what is published.
+    ...(config.assets
+      ? [{ name: `Publish assets (${config.assets.from})`, action: { kind: 'publish-assets', releaseId: input.releaseId, deployId: input.deployId } } as const]
       : []),
     ...beforeExpand,
     ...(facts.runsMigrations

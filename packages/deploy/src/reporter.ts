@@ -9,6 +9,8 @@ export type DeployEvent =
   | { type: 'warning'; message: string }
   | { type: 'diff'; path: string; diff: string }
   | { type: 'logs'; source: string; lines: string[] }
+  /** A long transfer's progress (publishing assets): a bar on a terminal, a line now and then otherwise. */
+  | { type: 'progress'; task: string; done: number; total: number; bytes: number; totalBytes: number; bytesPerSecond: number }
   | { type: 'status'; status: unknown }
   | { type: 'finish'; outcome: 'ok' | 'failed' | 'interrupted' | 'dry-run'; durationMs: number; error?: string };
 
@@ -25,6 +27,13 @@ export function onHost(out: Reporter, host: string): Reporter {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+
+export function progressLine(event: Extract<DeployEvent, { type: 'progress' }>): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  return `${event.task}: ${count(event.done)}/${count(event.total)} files, ${mib(event.bytes)}/${mib(event.totalBytes)} MiB, ${mib(event.bytesPerSecond)} MiB/s`;
+}
 
 function textLines(event: DeployEvent): string[] {
   switch (event.type) {
@@ -44,6 +53,8 @@ function textLines(event: DeployEvent): string[] {
       return [event.diff.trimEnd()];
     case 'logs':
       return [`    --- last lines of ${event.source} ---`, ...event.lines.map((line) => `    ${line}`)];
+    case 'progress':
+      return [`    ${progressLine(event)}`];
     case 'status':
       return [];
     case 'finish':
@@ -53,8 +64,44 @@ function textLines(event: DeployEvent): string[] {
   }
 }
 
+const PLAIN_PROGRESS_EVERY_MS = 2_000;
+const BAR_WIDTH = 24;
+
+const prefixed = (event: HostEvent, line: string) => (event.host ? `[${event.host}] ${line}` : line);
+
+/** Lines for a log or a pipe: a transfer's progress at most every couple of seconds. */
 export function textReporter(write: (line: string) => void): Reporter {
-  return { emit: (event) => textLines(event).forEach((line) => write(event.host ? `[${event.host}] ${line}` : line)) };
+  const lastProgress = new Map<string, number>();
+  return {
+    emit: (event) => {
+      if (event.type === 'progress') {
+        const key = `${event.host ?? ''} ${event.task}`;
+        const now = performance.now();
+        if (event.done < event.total && now - (lastProgress.get(key) ?? -Infinity) < PLAIN_PROGRESS_EVERY_MS) return;
+        lastProgress.set(key, now);
+      }
+      textLines(event).forEach((line) => write(prefixed(event, line)));
+    },
+  };
+}
+
+/** As textReporter, on a terminal: a transfer's progress is one bar, redrawn in place. */
+export function terminalReporter(write: (text: string) => void): Reporter {
+  let barShown = false;
+  return {
+    emit: (event) => {
+      if (event.type === 'progress') {
+        const share = event.totalBytes > 0 ? event.bytes / event.totalBytes : event.total > 0 ? event.done / event.total : 1;
+        const filled = Math.round(Math.min(1, share) * BAR_WIDTH);
+        write(`\r\x1b[2K${prefixed(event, `    [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${progressLine(event)}`)}`);
+        barShown = true;
+        return;
+      }
+      if (barShown) write('\r\x1b[2K');
+      barShown = false;
+      for (const line of textLines(event)) write(`${prefixed(event, line)}\n`);
+    },
+  };
 }
 
 /** One JSON object per line, each carrying the deploy id and a timestamp. */

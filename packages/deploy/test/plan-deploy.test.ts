@@ -25,6 +25,13 @@ describe('planDeploy', () => {
     expect(links[1]).toEqual({ path: '/srv/shop/run/buckets/00.backup.sock', target: '../idle.sock' });
   });
 
+  it('with assets: the store checked before anything ships, the release published after its install and before anything starts', () => {
+    const config = { ...testConfig(), assets: { type: 'local', from: 'public', directory: '/srv/assets' } } as const;
+    const { steps } = planDeploy(config, factsFresh(), input);
+    expect(kinds(steps).slice(0, 6)).toEqual(['preflight', 'check-asset-store', 'ship-release', 'install', 'publish-assets', 'link-color']);
+    expect(steps[4]).toEqual({ name: 'Publish assets (public)', action: { kind: 'publish-assets', releaseId: NEW, deployId: 'd1' } });
+  });
+
   it('next deploy: the idle colour, reusing the install, then drain and stop the old colour', () => {
     const { steps, target } = planDeploy(testConfig(), factsAfterTwoDeploys(), input);
     expect(target).toBe('green');

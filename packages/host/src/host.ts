@@ -86,6 +86,11 @@ export interface Host {
   tunnel(address: string, port: number, name: string): Promise<string | undefined>;
   /** Copies the deploying machine's `localDir` into `dir` on the server (rsync; bounded by COMMAND_TIMEOUT_MS.tree). */
   upload(localDir: string, dir: string, options?: UploadOptions): Promise<void>;
+  /**
+   * Copies `dir` on the server into the deploying machine's `localDir` (rsync; bounded by
+   * COMMAND_TIMEOUT_MS.tree): what the server built, such as a release's assets.
+   */
+  download(dir: string, localDir: string): Promise<void>;
   /** Runs `producer` on the deploying machine and unpacks the tar it writes into `dir` on the server (bounded by COMMAND_TIMEOUT_MS.tree). */
   unpack(producer: readonly string[], dir: string): Promise<void>;
   /**

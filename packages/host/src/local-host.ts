@@ -32,6 +32,9 @@ export function localHost(): Host {
     async upload(localDir, dir, options) {
       await runCommand(['rsync', ...rsyncArgs(localDir, options), `${dir}/`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     },
+    async download(dir, localDir) {
+      await runCommand(['rsync', '-a', `${dir.replace(/\/+$/, '')}/`, `${localDir}/`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
+    },
     async unpack(producer, dir) {
       const tar = ['tar', '-x', '-f', '-', '-C', dir];
       await pipeCommands(producer, spawnConsumer(tar), tar, COMMAND_TIMEOUT_MS.tree);

@@ -1,4 +1,5 @@
 import { type Config, moduleEnvironment } from '@switchyard/config';
+import { assetBaseUrl } from './assets-url';
 import { RenderError } from './errors';
 import { safe } from './guard';
 import { type Color, serverLayout } from './layout';
@@ -35,7 +36,7 @@ export function renderEnvFile(config: Pick<Config, 'app' | 'env' | 'secrets' | '
   return envFile(`Environment of ${safe.app(config.app, 'app')}: variables and secrets. Keep this file 0600.`, lines);
 }
 
-type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env' | 'nginx'>;
+type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env' | 'nginx' | 'assets'>;
 
 /**
  * For apps that drain on SIGTERM themselves (optional: Switchyard sends SIGTERM only once nginx
@@ -47,7 +48,10 @@ function drainVariables(config: ColorEnvConfig): Record<string, string> {
   return { DRAIN_GRACE_MS: String(Math.min(upstreamKeepaliveMs + 500, drainMs)), DRAIN_TIMEOUT_MS: String(drainMs) };
 }
 
-/** What one colour needs to know: who it is, which release, where to listen and write, which modules. */
+/**
+ * What one colour needs to know: who it is, which release, where to listen and write, which
+ * modules, and where its published assets are (the base URL, and the manifest naming each one's URL).
+ */
 export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: string): Record<string, string> {
   if (!RELEASE_ID.test(releaseId)) throw new RenderError('releaseId: expected 1–64 letters, digits and ._-');
   const listen = config.start.listen;
@@ -64,6 +68,7 @@ export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: 
     RELEASE_ID: releaseId,
     TMPDIR: layout.colorTmpDir(color),
     ...where,
+    ...(config.assets ? { ASSETS_BASE_URL: assetBaseUrl(config.assets), ASSETS_MANIFEST: layout.assetManifest(releaseId) } : {}),
   };
 }
 

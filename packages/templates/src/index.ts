@@ -23,6 +23,7 @@ export { bucketUpstreamName, CANARY_COOKIE, upstreamName } from './nginx/names';
 export { appUnitName, execStart, renderAppUnit, renderWorkerUnit, workerUnitName } from './systemd/units';
 export { type HardeningProfile } from './systemd/hardening';
 export { colorVariables, renderColorEnv, renderEnvFile } from './env-file';
+export { assetBaseUrl } from './assets-url';
 export { diffText } from './diff';
 export { LOG_MAX_BYTES, LOG_PIPE_LINES, renderLogPipeScript } from './log-pipe';
 export { PRIVILEGED_COMMANDS, type ProgramPaths, renderSudoers, renderSystemNginxInclude } from './privileged';

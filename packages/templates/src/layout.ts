@@ -16,6 +16,8 @@ export interface ServerLayout {
   appRoot: string;
   releasesDir: string;
   release(id: string): string;
+  /** The release's asset manifest (logical name → URL), written by the deploy that published them. */
+  assetManifest(id: string): string;
   sharedDir: string;
   /** Secrets and plain variables for the app; mode 0600. */
   envFile: string;
@@ -101,6 +103,7 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     appRoot,
     releasesDir,
     release: (id) => join(releasesDir, id),
+    assetManifest: (id) => join(releasesDir, id, '.switchyard', 'assets-manifest.json'),
     sharedDir,
     envFile: join(sharedDir, 'env'),
     pgliteDir: join(sharedDir, 'pglite'),

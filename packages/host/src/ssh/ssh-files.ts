@@ -52,7 +52,7 @@ const LIST_LINKS = 'for d; do [ -d "$d" ] && find "$d" -mindepth 1 -maxdepth 1 -
 const WRITE_CHECK = 'f="$1/.switchyard-probe.$$"; trap \'rm -f -- "$f"\' EXIT; head -c 65536 /dev/zero > "$f" && sync -- "$f"';
 
 /** The Host's file operations as coreutils commands: one remote command each, nothing pasted. */
-export function remoteFiles(run: Run): Omit<Host, 'name' | 'run' | 'lock' | 'httpGet' | 'upload' | 'unpack' | 'stream' | 'tunnel' | 'close'> {
+export function remoteFiles(run: Run): Omit<Host, 'name' | 'run' | 'lock' | 'httpGet' | 'upload' | 'download' | 'unpack' | 'stream' | 'tunnel' | 'close'> {
   const sh = (script: string, ...args: string[]) => ['sh', '-c', script, 'sh', ...args];
   return {
     async readFile(path) {

@@ -93,6 +93,9 @@ export async function sshHost(target: SshTarget, name = target.destination): Pro
     async upload(localDir, dir, options) {
       await runCommand(['rsync', '-e', ssh.rsyncShell(), ...rsyncArgs(localDir, options), ssh.rsyncDestination(`${dir}/`)], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
     },
+    async download(dir, localDir) {
+      await runCommand(['rsync', '-a', '-e', ssh.rsyncShell(), ssh.rsyncDestination(`${dir.replace(/\/+$/, '')}/`), `${localDir}/`], { timeoutMs: COMMAND_TIMEOUT_MS.tree });
+    },
     async unpack(producer, dir) {
       const tar = ['tar', '-x', '-f', '-', '-C', dir];
       await pipeCommands(producer, ssh.session(remoteCommand({ argv: tar })), tar, COMMAND_TIMEOUT_MS.tree);

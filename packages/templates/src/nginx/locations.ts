@@ -62,6 +62,8 @@ export function routeLocations(config: LocationConfig, variable: string): Lines 
         `alias ${directory};`,
         'access_log off;',
         `add_header Cache-Control ${assetCacheVariable(config.app)} always;`,
+        // The publisher's own files (metadata, manifests, a write's temp file) are not assets.
+        ...block(`location ~ ^${ASSETS_ROUTE}(\\.switchyard|.*/\\.tmp-)`, ['return 404;']),
       ]),
     );
   }

@@ -116,6 +116,14 @@ describe('assets in an S3-compatible bucket (s3rver)', () => {
     }
     expect(deploy.stdout + deploy.stderr).not.toContain(secretKey);
 
+    writeFileSync(join(project.dir, '.env'), `AWS_ACCESS_KEY_ID=AKIANOTTHEONE\nAWS_SECRET_ACCESS_KEY=${secretKey}\n`, { mode: 0o600 });
+    const refused = await project.deploy(await project.release('2.0.0'));
+    expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/s3:\/\/catalog-assets\/static\/ failed: InvalidAccessKeyId/);
+    expect(refused.stdout).not.toContain('▸ Ship release');
+    expect(refused.stdout + refused.stderr).not.toMatch(new RegExp(`${secretKey}|AKIANOTTHEONE`));
+
+    writeFileSync(join(project.dir, '.env'), `AWS_ACCESS_KEY_ID=${s3.credentials.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${secretKey}\n`, { mode: 0o600 });
     project.replace('assets', { ...bucket, bucket: 'no-such-bucket' });
     const missing = await project.deploy(await project.release('2.0.0'));
     expect(missing.code, missing.stdout + missing.stderr).toBe(1);
@@ -135,7 +143,9 @@ describe('assets in the folder of a server over SSH', () => {
     const first = await project.deploy(await project.release('1.0.0'));
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const oldCss = await pageStylesheet(project);
-    expect(statSync(join(directory, oldCss.slice('/assets/'.length))).uid).toBe(uid);
+    // Owned by the deploy user, readable by nginx's workers, who are another user (nobody, www-data).
+    const file = statSync(join(directory, oldCss.slice('/assets/'.length)));
+    expect([file.uid, file.mode & 0o777, statSync(directory).mode & 0o777]).toEqual([uid, 0o644, 0o755]);
 
     const second = await project.deploy(await project.release('2.0.0'));
     expect(second.code, second.stdout + second.stderr).toBe(0);

@@ -345,7 +345,7 @@ describe('deploy failures', { timeout: 60_000 }, () => {
       ctx.onTestFinished(() => project.cleanup());
       const result = await project.deploy(await project.release('1.0.0'), ['--dry-run']);
       expect(result.code, result.stdout + result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/Plan:\n {2}1\. Check the deploy root\n {2}2\. Ship release \S+/);
+      expect(result.stdout).toMatch(/Plan:\n {2}1\. Check the deploy root\n {2}2\. Check the asset store\n {2}3\. Ship release \S+/);
       expect(result.stdout).toContain(`+++ b${join(project.appRoot, 'nginx/site.conf')}`);
       expect(result.stdout).toContain('Dry run: nothing was changed.');
       expect(existsSync(project.serverRoot)).toBe(false);

@@ -112,7 +112,7 @@ async function killChain(port: number, parity: 0 | 1, onTestFinished: (fn: () =>
   return { killedAt, planLength };
 }
 
-describe.concurrent('deploy killed with SIGKILL at each step', { timeout: 170_000 }, () => {
+describe.concurrent('deploy killed with SIGKILL at each step', { timeout: 240_000 }, () => {
   it('odd steps: live keeps serving, the next deploy completes, state consistent', async ({ onTestFinished }) => {
     const { killedAt, planLength } = await killChain(19120, 0, onTestFinished);
     console.log(`killed at: ${killedAt.join(' | ')}; plan of the last deploy: ${planLength} steps`);

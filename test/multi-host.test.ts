@@ -40,6 +40,8 @@ describe.skipIf(unavailable !== undefined)('a deploy to three servers', () => {
       },
       // Inside each namespace: its loopback and its own bridge address.
       nginx: { listen: { address: '0.0.0.0' } },
+      // The one filesystem again: the servers publish into one folder, each its own copy of the same files.
+      assets: { directory: join(roots[0]!, 'assets') },
     });
   });
 

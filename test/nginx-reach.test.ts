@@ -22,6 +22,9 @@ describe.skipIf(process.getuid?.() !== 0)("a socket nginx's workers cannot open"
     const source = join(project.dir, 'src', 'private-socket');
     mkdirSync(source, { recursive: true });
     writeFileSync(join(source, 'server.js'), PRIVATE_SOCKET_APP);
+    // Something to publish (the project publishes public/): this release fails later, at its gate.
+    mkdirSync(join(source, 'public'));
+    writeFileSync(join(source, 'public', 'robots.txt'), 'User-agent: *\n');
     project.configure({ build: { install: ['true'] }, health: { expectText: 'ok', checks: [] } });
     const refused = await project.deploy(source);
     expect(refused.code, refused.stdout).toBe(1);

@@ -39,7 +39,9 @@ describe('server:init on a fresh server', () => {
     expect(init.stdout).toMatch(/\+ deploy root: create .*initapp, owned by syinit/);
     expect(init.stdout).toMatch(/\+ systemd user manager: keep a systemd manager running for syinit/);
     expect(init.stdout).toMatch(/\+ env file: write .*shared\/env/);
-    expect(init.stdout).toMatch(/4 change\(s\) made/);
+    // The folder the deploys publish assets into, which nginx's workers read.
+    expect(init.stdout).toMatch(/\+ assets folder: create .*\/assets, owned by /);
+    expect(init.stdout).toMatch(/5 change\(s\) made/);
     expect(statSync(project.appRoot).uid).toBe(Number(idOf(user)));
 
     const again = await project.run('server-init.ts', ['--ssh-user', 'root']);
@@ -119,6 +121,6 @@ describe('server:init without root', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/! deploy root: create .*norootapp, owned by deploy/);
     expect(result.stdout).toMatch(new RegExp(`chown deploy: ${project.appRoot}`));
-    expect(result.stderr).toMatch(/deploy root, env file need root: run the commands above as root, or run server:init again with --ssh-user root/);
+    expect(result.stderr).toMatch(/deploy root, assets folder, env file need root: run the commands above as root, or run server:init again with --ssh-user root/);
   });
 });

@@ -300,7 +300,7 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
   }) as Json;
   // The sample app has a public/ folder to publish; another app says where its assets are, if it has any.
   if (options.base) delete local.assets;
-  else local = deepMerge(local, { assets: { type: 'local', directory: join(dir, 'assets') } }) as Json;
+  else local = deepMerge(local, { assets: { type: 'local', directory: join(serverRoot, 'assets') } }) as Json;
   local = deepMerge(local, configPatch) as Json;
   const writeLocal = () => writeFileSync(join(configDir, 'local.json'), `${JSON.stringify(local, null, 2)}\n`);
   writeLocal();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCloudFrontClient, createS3Client, folderStore, invalidateCloudFront, s3Store, type AssetStore } from '@switchyard/assets';
@@ -40,6 +40,8 @@ export async function openAssetStore(config: Config, assets: Assets, host: Host)
   }
   if (host.name === 'local') return { store: folderStore(assets.directory), commit: async () => undefined, close: async () => undefined };
   const staging = await mkdtemp(join(tmpdir(), 'switchyard-assets-'));
+  // rsync gives the folder on the server this one's mode: nginx's workers (another user) must enter it.
+  await chmod(staging, 0o755);
   const store = hostFolderStore(host, assets.directory, staging);
   return { store, commit: () => store.commit(), close: () => rm(staging, { recursive: true, force: true }) };
 }

@@ -38,7 +38,7 @@ export async function applyInitChange(host: Host, change: InitChange): Promise<v
       // even with a key; "*" allows no password either, but lets the key in.
       await must(host, ['usermod', '-p', '*', change.user], `could not unlock ${change.user} for SSH keys`);
       return;
-    case 'deploy-root':
+    case 'user-directory':
       await must(host, ['mkdir', '-p', change.path], `could not create ${change.path}`);
       await must(host, ['chown', `${change.user}:`, change.path], `could not give ${change.path} to ${change.user}`);
       await must(host, ['chmod', '755', change.path], `could not open ${change.path} to nginx's workers`);

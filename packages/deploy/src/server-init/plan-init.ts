@@ -6,7 +6,8 @@ import type { ServerFacts } from './server-facts';
 export type InitChange =
   | { kind: 'install-packages'; packages: string[] }
   | { kind: 'create-user'; user: string }
-  | { kind: 'deploy-root'; path: string; user: string }
+  /** The deploy root, or the assets folder: created, given to the deploy user, open (755) to nginx's workers. */
+  | { kind: 'user-directory'; path: string; user: string }
   | { kind: 'linger'; user: string; systemdIsPid1: boolean }
   | { kind: 'sudoers'; path: string; content: string }
   | { kind: 'nginx-include'; path: string; content: string }
@@ -47,10 +48,24 @@ export function planServerInit(config: Config, layout: ServerLayout, facts: Serv
     rootOk,
     `${layout.appRoot} belongs to ${user}`,
     facts.appRoot.exists ? `give ${layout.appRoot} to ${user} (owned by ${facts.appRoot.owner})` : `create ${layout.appRoot}, owned by ${user}`,
-    { kind: 'deploy-root', path: layout.appRoot, user },
+    { kind: 'user-directory', path: layout.appRoot, user },
     [`mkdir -p ${layout.appRoot}`, `chown ${user}: ${layout.appRoot}`, `chmod 755 ${layout.appRoot}`],
     !facts.appRoot.exists && facts.login === user && facts.appRoot.parentWritable,
   );
+  const assetsDir = config.assets?.type === 'local' ? config.assets.directory : null;
+  if (assetsDir !== null && facts.assetsDir) {
+    const there = facts.assetsDir;
+    // Written by the deploy user at each deploy, read by nginx's workers.
+    add(
+      'assets folder',
+      there.exists && there.owner === user,
+      `${assetsDir} belongs to ${user}`,
+      there.exists ? `give ${assetsDir} to ${user} (owned by ${there.owner})` : `create ${assetsDir}, owned by ${user}`,
+      { kind: 'user-directory', path: assetsDir, user },
+      [`mkdir -p ${assetsDir}`, `chown ${user}: ${assetsDir}`, `chmod 755 ${assetsDir}`],
+      !there.exists && facts.login === user && there.parentWritable,
+    );
+  }
   add(
     'env file',
     facts.envFile === renderEnvFile(config),

@@ -15,7 +15,9 @@ export interface ServerFacts {
   missingPackages: string[];
   /** Absolute paths of nginx and systemctl, for sudoers; null when missing. */
   programs: { nginx: string | null; systemctl: string | null };
-  appRoot: { exists: boolean; owner: string | null; mode: string | null; parentWritable: boolean };
+  appRoot: PathFacts;
+  /** The folder `assets.type: local` publishes into, when configured. */
+  assetsDir: PathFacts | null;
   systemdIsPid1: boolean;
   /** The deploy user's systemd manager answers (lingering on, or started for it). */
   userManagerAnswers: boolean;
@@ -43,6 +45,25 @@ export function asUser(facts: Pick<ServerFacts, 'login' | 'deployUser'>, argv: s
   return facts.login === facts.deployUser ? argv : ['runuser', '-u', facts.deployUser, '--', ...argv];
 }
 
+/** A directory server:init gives the deploy user: whether it is there, whose, and whether the login could create it. */
+export interface PathFacts {
+  exists: boolean;
+  owner: string | null;
+  mode: string | null;
+  parentWritable: boolean;
+}
+
+async function pathFacts(host: Host, path: string): Promise<PathFacts> {
+  const stat = await out(host, ['stat', '-c', '%U %a', path]);
+  const [owner, mode] = stat ? stat.split(' ') : [null, null];
+  return {
+    exists: stat !== null,
+    owner: owner ?? null,
+    mode: mode ?? null,
+    parentWritable: (await host.run(['sh', '-c', 'd=$(dirname -- "$1"); until [ -e "$d" ]; do d=$(dirname -- "$d"); done; [ -w "$d" ]', 'sh', path], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick })).ok,
+  };
+}
+
 export async function observeServer(host: Host, config: Config, layout: ServerLayout): Promise<ServerFacts> {
   const login = (await out(host, ['id', '-un'])) ?? '?';
   const isRoot = (await out(host, ['id', '-u'])) === '0';
@@ -53,8 +74,7 @@ export async function observeServer(host: Host, config: Config, layout: ServerLa
   const needed = ['nginx', 'rsync', 'flock', ...(privilege === 'sudo' ? ['sudo'] : [])];
   const missingPackages: string[] = [];
   for (const program of needed) if ((await out(host, ['sh', '-c', 'command -v "$1"', 'sh', program])) === null) missingPackages.push(PACKAGE_OF[program]!);
-  const stat = await out(host, ['stat', '-c', '%U %a', layout.appRoot]);
-  const [owner, mode] = stat ? stat.split(' ') : [null, null];
+  const assets = config.assets?.type === 'local' ? config.assets.directory : null;
   const pid1 = await systemdIsPid1(host);
   const facts = { login, deployUser };
   const userManagerAnswers =
@@ -76,12 +96,8 @@ export async function observeServer(host: Host, config: Config, layout: ServerLa
       nginx: await out(host, ['sh', '-c', 'command -v nginx']),
       systemctl: await out(host, ['sh', '-c', 'command -v systemctl']),
     },
-    appRoot: {
-      exists: stat !== null,
-      owner: owner ?? null,
-      mode: mode ?? null,
-      parentWritable: (await host.run(['sh', '-c', 'd=$(dirname -- "$1"); until [ -e "$d" ]; do d=$(dirname -- "$d"); done; [ -w "$d" ]', 'sh', layout.appRoot], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick })).ok,
-    },
+    appRoot: await pathFacts(host, layout.appRoot),
+    assetsDir: assets === null ? null : await pathFacts(host, assets),
     systemdIsPid1: pid1,
     userManagerAnswers,
     sudoers: isRoot ? await host.readFile(layout.sudoersFile) : undefined,

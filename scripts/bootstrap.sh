@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 # openssh-server, sudo and iproute2 (network namespaces) make the servers the remote tests deploy to.
 # postgresql gives the migration tests a real server: packages/testbed runs a private one per test file.
 # awscli and rclone are the peers `pnpm bench:assets` publishes beside (it runs /usr/bin/aws by path).
+# libnginx-mod-http-brotli-static lets nginx send the brotli twins of published assets (assets.precompress).
 SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django gunicorn
-  openssh-client openssh-server sudo iproute2 postgresql awscli rclone)
+  openssh-client openssh-server sudo iproute2 postgresql awscli rclone libnginx-mod-http-brotli-static)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do

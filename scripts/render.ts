@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '@switchyard/config';
 import { localHost } from '@switchyard/host';
-import { COLORS, renderAll, renderNginxMain, serverLayout } from '@switchyard/templates';
+import { COLORS, nginxModules, renderAll, renderNginxMain, serverLayout } from '@switchyard/templates';
 import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
 
 const USAGE = `usage: pnpm render --env NAME --out DIR [--live blue|green] [--config-dir DIR] [--json]
@@ -13,13 +13,14 @@ outside the deploy root (TLS certificates, the assets directory) are left as the
 Secrets come from the environment or .env files; the env file is written with mode 0600.`;
 
 /** The wrapper nginx.conf: its own pid, log and temp paths in DIR, nothing read from /etc/nginx. */
-function checkConf(out: string, siteConf: string): string {
+function checkConf(out: string, siteConf: string, modules: readonly string[]): string {
   return renderNginxMain({
     title: `Checks the rendered set: nginx -t -p ${out} -c ${join(out, 'nginx.conf')}`,
     pidFile: join(out, 'nginx.pid'),
     errorLog: join(out, 'nginx-error.log'),
     tempPath: (kind) => join(out, `${kind}_temp`),
     siteConf,
+    modules,
   });
 }
 
@@ -48,7 +49,7 @@ await runCommand(async () => {
   const layout = serverLayout(config);
   // nginx -t opens the access log and creates the temp directories: their parents must exist.
   await host.mkdirp(layout.logDir);
-  await write(join(out, 'nginx.conf'), checkConf(out, layout.siteConf), 0o644);
+  await write(join(out, 'nginx.conf'), checkConf(out, layout.siteConf, nginxModules(config)), 0o644);
   const listing = [...files.map((f) => ({ path: f.path, mode: f.mode })), { path: join(out, 'nginx.conf'), mode: 0o644 }];
   if (args.json) for (const f of listing) print(JSON.stringify({ path: f.path, mode: `0${f.mode.toString(8)}` }));
   else {

@@ -88,6 +88,27 @@ describe('assets in a folder nginx serves', () => {
   });
 });
 
+describe('precompressed assets', () => {
+  it('publishes gzip and brotli twins that nginx sends, as they are, to clients that accept them', { timeout: 120_000 }, async ({ onTestFinished }) => {
+    const project = await deployProject(19193, { assets: { precompress: ['gzip', 'br'] } });
+    onTestFinished(() => project.cleanup());
+    const deploy = await project.deploy(await project.release('1.0.0'));
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const css = await pageStylesheet(project);
+    const directory = join(project.serverRoot, 'assets');
+    for (const twin of [`${css}.gz`, `${css}.br`, '/assets/app.css.gz']) expect(existsSync(join(directory, twin.slice('/assets/'.length))), twin).toBe(true);
+    for (const encoding of ['br', 'gzip', 'identity']) {
+      const answer = await fetch(`http://127.0.0.1:${project.port}${css}`, { headers: { 'accept-encoding': encoding } });
+      expect([answer.status, answer.headers.get('content-encoding'), answer.headers.get('cache-control')], encoding).toEqual([
+        200,
+        encoding === 'identity' ? null : encoding,
+        'public, max-age=31536000, immutable',
+      ]);
+      expect(await answer.text()).toContain('styles 1.0.0');
+    }
+  });
+});
+
 describe('assets in an S3-compatible bucket (s3rver)', () => {
   it('published from the deploying machine with deploy secrets the server never sees; a missing bucket fails before anything ships', { timeout: 120_000 }, async ({ onTestFinished }) => {
     const s3 = await startTestS3('catalog-assets');

@@ -16,3 +16,4 @@ export { s3Store, type S3StoreOptions } from './s3-store';
 export { readManifests } from './read-manifests';
 export { createCloudFrontClient, invalidateCloudFront, type InvalidateOptions } from './cloudfront';
 export { planInvalidation } from './plan-invalidation';
+export { ENCODING_SUFFIX, type Encoding, precompressed } from './precompress';

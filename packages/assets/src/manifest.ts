@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssetInputError } from './errors';
+import { ENCODING_SUFFIX } from './precompress';
 
 /** Where each release's manifest is kept in the store, beside the assets; a dot name, which no walked file has. */
 export const MANIFEST_PREFIX = '.switchyard/manifests/';
@@ -35,13 +36,15 @@ export function assetUrl(baseUrl: string, key: string): string {
 
 /**
  * Every store key a release relies on: each published URL's key (the fingerprinted copies), each
- * logical name (the unhashed originals, published under their own names too) and the manifest.
+ * logical name (the unhashed originals, published under their own names too), the compressed twins
+ * of both (when precompressed), and the manifest.
  */
 export function keysReferenced(manifest: AssetManifest): Set<string> {
   const keys = new Set<string>([manifestKey(manifest.release)]);
+  const withTwins = (key: string) => [key, ...Object.values(ENCODING_SUFFIX).map((suffix) => key + suffix)].forEach((k) => keys.add(k));
   for (const [logical, url] of Object.entries(manifest.assets)) {
-    keys.add(logical);
-    if (url.startsWith(manifest.baseUrl)) keys.add(url.slice(manifest.baseUrl.length).split('/').map(decodeURIComponent).join('/'));
+    withTwins(logical);
+    if (url.startsWith(manifest.baseUrl)) withTwins(url.slice(manifest.baseUrl.length).split('/').map(decodeURIComponent).join('/'));
   }
   return keys;
 }

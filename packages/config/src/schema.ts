@@ -324,6 +324,11 @@ const assets = z
         type: z.literal('local'),
         from: assetsFrom,
         directory: absolutePath.describe('Folder on each server the assets are published into, served by nginx at /assets/'),
+        precompress: z
+          .array(z.enum(['gzip', 'br'], { error: 'expected "gzip" or "br"' }))
+          .default([])
+          .refine((list) => new Set(list).size === list.length, { error: 'expected each encoding once' })
+          .describe('Compressed twins published beside each text file (app.css.gz, app.css.br), which nginx sends to clients that accept them (gzip_static; brotli_static, from the package libnginx-mod-http-brotli-static)'),
       }),
       z.strictObject({
         type: z.literal('s3'),

@@ -116,7 +116,7 @@ describe('loadConfig', () => {
 
   it('publishes the release\'s public/ folder unless assets.from says otherwise, and wants the URL of a CloudFront distribution', () => {
     const local = tempProject({ 'production.json': { ...MINIMAL, assets: { type: 'local', directory: '/srv/assets' } } });
-    expect(load(local).config?.assets).toEqual({ type: 'local', from: 'public', directory: '/srv/assets' });
+    expect(load(local).config?.assets).toEqual({ type: 'local', from: 'public', directory: '/srv/assets', precompress: [] });
     const outside = tempProject({ 'production.json': { ...MINIMAL, assets: { type: 'local', from: '../static', directory: '/srv/assets' } } });
     expect(lines(load(outside))).toEqual(['config/production.json: assets.from: expected a relative path of letters, digits and ._/@+=,- without ".."']);
     const cdn = { type: 's3', bucket: 'shop-assets', region: 'eu-west-1', cloudfrontDistribution: 'E2EXAMPLE12345' };

@@ -95,7 +95,8 @@ export async function publishReleaseAssets(ctx: StepContext, releaseId: string, 
       ctx.out.emit({ type: 'progress', task: 'publishing assets', done: event.done, total: planned.objects, bytes: event.doneBytes, totalBytes: planned.bytes, bytesPerSecond });
     };
     const result = await oneAtATime(opened.store.location, async () => {
-      const published = await publishAssets({ store: opened.store, dir: fetched ?? built, baseUrl: assetBaseUrl(assets), release: releaseId, onProgress });
+      const precompress = assets.type === 'local' ? assets.precompress : [];
+      const published = await publishAssets({ store: opened.store, dir: fetched ?? built, baseUrl: assetBaseUrl(assets), release: releaseId, onProgress, precompress });
       await opened.commit();
       return published;
     }).catch(asDeployFailure);

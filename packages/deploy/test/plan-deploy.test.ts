@@ -26,7 +26,7 @@ describe('planDeploy', () => {
   });
 
   it('with assets: the store checked before anything ships, the release published after its install and before anything starts', () => {
-    const config = { ...testConfig(), assets: { type: 'local', from: 'public', directory: '/srv/assets' } } as const;
+    const config = { ...testConfig(), assets: { type: 'local', from: 'public', directory: '/srv/assets', precompress: [] as ('gzip' | 'br')[] } } as const;
     const { steps } = planDeploy(config, factsFresh(), input);
     expect(kinds(steps).slice(0, 6)).toEqual(['preflight', 'check-asset-store', 'ship-release', 'install', 'publish-assets', 'link-color']);
     expect(steps[4]).toEqual({ name: 'Publish assets (public)', action: { kind: 'publish-assets', releaseId: NEW, deployId: 'd1' } });

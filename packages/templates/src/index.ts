@@ -15,7 +15,7 @@ export { checkLiveState, type LiveState, renderLiveColor } from './live-state';
 export { renderAll, type RenderedFile, type RenderOptions } from './render-all';
 export { renderSiteConf } from './nginx/site';
 export { renderLiveConf } from './nginx/live-conf';
-export { renderNginxMain, type NginxMainOptions, renderPrivateNginxConf } from './nginx/main-conf';
+export { BROTLI_STATIC_MODULE, nginxModules, renderNginxMain, type NginxMainOptions, renderPrivateNginxConf } from './nginx/main-conf';
 export { renderHtpasswd } from './nginx/htpasswd';
 export { renderMaintenancePage } from './nginx/maintenance';
 export { COLOR_ROUTE, MAINTENANCE_ROUTE, ASSETS_ROUTE } from './nginx/locations';

@@ -5,7 +5,7 @@ const s3 = { type: 's3', from: 'public', bucket: 'shop-assets', prefix: 'static'
 
 describe('assetBaseUrl', () => {
   it("is nginx's /assets/ for a folder, and the bucket's own URL for S3 unless a CDN's is configured", () => {
-    expect(assetBaseUrl({ type: 'local', from: 'public', directory: '/srv/assets' })).toBe('/assets/');
+    expect(assetBaseUrl({ type: 'local', from: 'public', directory: '/srv/assets', precompress: [] })).toBe('/assets/');
     expect(assetBaseUrl(s3)).toBe('https://shop-assets.s3.eu-west-1.amazonaws.com/static/');
     expect(assetBaseUrl({ ...s3, prefix: '' })).toBe('https://shop-assets.s3.eu-west-1.amazonaws.com/');
     expect(assetBaseUrl({ ...s3, baseUrl: 'https://cdn.example.com/static' })).toBe('https://cdn.example.com/static/');

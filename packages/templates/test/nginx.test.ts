@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NGINX_TEMP_KINDS, renderAll, renderNginxMain, serverLayout } from '../src/index';
+import { NGINX_TEMP_KINDS, nginxModules, renderAll, renderNginxMain, serverLayout } from '../src/index';
 import { matrixCases, RELEASE, reroot, run, shippedCases, tempDir, writeFiles } from './support';
 
 /*
@@ -29,6 +29,7 @@ describe('nginx -t accepts every rendered set', () => {
           errorLog: join(dir, 'error.log'),
           tempPath: (kind) => join(dir, `${kind}_temp`),
           siteConf: layout.siteConf,
+          modules: nginxModules(rerooted),
         }),
       );
       const result = run(NGINX, ['-t', '-q', '-e', join(dir, 'error.log'), '-p', dir, '-c', main]);

@@ -103,7 +103,7 @@ export function matrixCases(): Case[] {
         server: local,
         modules: ['api', 'worker'],
         systemd: { user: 'catalog', hardening: 'strict' },
-        assets: { type: 'local', directory: '/srv/catalog/assets' },
+        assets: { type: 'local', directory: '/srv/catalog/assets', precompress: ['gzip', 'br'] },
         env: { NODE_ENV: 'production', GREETING: 'hello; world {ok} # not a comment' },
       }),
       live: { live: 'green' },

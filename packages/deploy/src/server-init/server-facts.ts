@@ -1,6 +1,6 @@
 import type { Config } from '@switchyard/config';
 import { COMMAND_TIMEOUT_MS, type Host, systemdIsPid1 } from '@switchyard/host';
-import type { ServerLayout } from '@switchyard/templates';
+import { BROTLI_STATIC_MODULE, nginxModules, type ServerLayout } from '@switchyard/templates';
 
 /** What server:init needs to know about a server before it decides what to change; read-only. */
 export interface ServerFacts {
@@ -34,6 +34,8 @@ export interface ServerFacts {
 }
 
 const PACKAGE_OF: Record<string, string> = { nginx: 'nginx', rsync: 'rsync', sudo: 'sudo', flock: 'util-linux' };
+/** Debian's package of each nginx module the site may load. */
+const MODULE_PACKAGE: Record<string, string> = { [BROTLI_STATIC_MODULE]: 'libnginx-mod-http-brotli-static' };
 
 async function out(host: Host, argv: string[]): Promise<string | null> {
   const result = await host.run(argv, { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
@@ -74,6 +76,8 @@ export async function observeServer(host: Host, config: Config, layout: ServerLa
   const needed = ['nginx', 'rsync', 'flock', ...(privilege === 'sudo' ? ['sudo'] : [])];
   const missingPackages: string[] = [];
   for (const program of needed) if ((await out(host, ['sh', '-c', 'command -v "$1"', 'sh', program])) === null) missingPackages.push(PACKAGE_OF[program]!);
+  // Brotli twins of the assets need nginx's brotli_static, a module of its own package.
+  for (const module of nginxModules(config)) if (!(await host.exists(module))) missingPackages.push(MODULE_PACKAGE[module]!);
   const assets = config.assets?.type === 'local' ? config.assets.directory : null;
   const pid1 = await systemdIsPid1(host);
   const facts = { login, deployUser };

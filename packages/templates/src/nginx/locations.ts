@@ -62,6 +62,9 @@ export function routeLocations(config: LocationConfig, variable: string): Lines 
         `alias ${directory};`,
         'access_log off;',
         `add_header Cache-Control ${assetCacheVariable(config.app)} always;`,
+        // The twins the publisher wrote (app.css.gz), sent as they are to clients that accept them.
+        ...(config.assets.precompress.includes('gzip') ? ['gzip_static on;', 'gzip_vary on;'] : []),
+        ...(config.assets.precompress.includes('br') ? ['brotli_static on;'] : []),
         // The publisher's own files (metadata, manifests, a write's temp file) are not assets.
         ...block(`location ~ ^${ASSETS_ROUTE}(\\.switchyard|.*/\\.tmp-)`, ['return 404;']),
       ]),

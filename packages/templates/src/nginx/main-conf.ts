@@ -11,7 +11,16 @@ export interface NginxMainOptions {
   tempPath(kind: NginxTempKind): string;
   /** The site.conf to include at http level. */
   siteConf: string;
+  /** Dynamic modules the site needs, as Debian installs them (brotli_static for precompressed assets). */
+  modules?: readonly string[];
 }
+
+/** Where Debian's libnginx-mod-http-brotli-static puts the module a private nginx loads itself. */
+export const BROTLI_STATIC_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so';
+
+/** The dynamic modules the site's directives need (brotli_static for brotli twins of the assets). */
+export const nginxModules = (config: Pick<Config, 'assets'>): string[] =>
+  config.assets?.type === 'local' && config.assets.precompress.includes('br') ? [BROTLI_STATIC_MODULE] : [];
 
 /** Two workers are plenty in front of two Node processes; nginx is rarely the bottleneck here. */
 const WORKER_PROCESSES = 2;
@@ -47,6 +56,7 @@ export function renderNginxMain(options: NginxMainOptions): string {
   return file(
     header(options.title),
     [
+      ...(options.modules ?? []).map((module) => `load_module ${safe.path(module, 'assets.precompress')};`),
       'daemon on;',
       `worker_processes ${WORKER_PROCESSES};`,
       `pid ${safe.path(options.pidFile, 'server.root')};`,
@@ -68,7 +78,7 @@ export function renderNginxMain(options: NginxMainOptions): string {
 }
 
 /** The private nginx's main config (nginx.mode = "private"), run as `nginx -p <nginxDir> -c <this file>`. */
-export function renderPrivateNginxConf(config: Pick<Config, 'app' | 'server'>): string {
+export function renderPrivateNginxConf(config: Pick<Config, 'app' | 'server' | 'assets'>): string {
   const layout = serverLayout(config);
   return renderNginxMain({
     title: `Private nginx of ${safe.app(config.app, 'app')}: nginx -p ${layout.nginxDir} -c ${layout.privateNginxConf}`,
@@ -76,5 +86,7 @@ export function renderPrivateNginxConf(config: Pick<Config, 'app' | 'server'>): 
     errorLog: layout.nginxErrorLog,
     tempPath: layout.privateNginxTemp,
     siteConf: layout.siteConf,
+    // A system nginx loads its modules from /etc/nginx/modules-enabled, where the package enables them.
+    modules: nginxModules(config),
   });
 }

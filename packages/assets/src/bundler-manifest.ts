@@ -17,8 +17,9 @@ export const BUNDLER_MANIFESTS = ['staticfiles.json', '.vite/manifest.json', 'ma
 export interface BundledNames {
   /**
    * Files a bundler named after their content: published as they are, immutable, whether or not
-   * isFingerprinted recognises the hash (12 hex digits of an md5 are all digits for about 1 name
-   * in 280, and 8 base64url characters of Rollup have no lower-case letter, or look like a word, for about 1 in 55).
+   * isFingerprinted recognises the hash: 12 hex digits of an md5 are all digits for about 1 name
+   * in 280, and Rollup's 8 base64url characters have no lower-case letter, or look like a word,
+   * for about 1 in 55.
    */
   readonly hashed: ReadonlySet<string>;
   /**

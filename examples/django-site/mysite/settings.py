@@ -36,6 +36,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
+    "django.contrib.staticfiles",
     "shop.apps.ShopConfig",
 ]
 
@@ -48,6 +49,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mysite.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+    }
+]
 WSGI_APPLICATION = "mysite.wsgi.application"
 
 # nginx sets X-Forwarded-Proto from the scheme the client used (and replaces any the client sent).
@@ -78,6 +86,15 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
+
+# Static files: `manage.py collectstatic` copies every app's static/ folder into STATIC_ROOT, each
+# file under its own name and under a name with a hash of its content (site.css and
+# site.55e7cbb9ba48.css), and writes staticfiles.json, which {% static %} reads to give the hashed
+# name. Whatever serves STATIC_ROOT (nginx, a CDN) can then cache those for good. The URL they are
+# served under comes from ASSETS_BASE_URL when set (the deployer sets it), like any other setting.
+STATIC_URL = os.environ.get("ASSETS_BASE_URL") or "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 
 # stderr only, read by systemd or the deployer's log file. gunicorn logs its own errors to stderr
 # too, and keeps no access log unless given --access-logfile.

@@ -1,11 +1,14 @@
 import os
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from unittest import mock
 
+from django.core.management import call_command
 from django.db import DatabaseError
-from django.test import Client, SimpleTestCase, TestCase
+from django.test import Client, SimpleTestCase, TestCase, override_settings
 
 SITE = Path(__file__).resolve().parent.parent
 
@@ -56,6 +59,29 @@ class ApiTests(TestCase):
         self.assertEqual(self.client.get("/api/orders").status_code, 405)
 
 
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+
+
+class PageTests(TestCase):
+    def test_the_page_names_the_hashed_stylesheet_that_collectstatic_wrote(self):
+        with tempfile.TemporaryDirectory() as root, override_settings(STATIC_ROOT=root):
+            call_command("collectstatic", "--noinput", verbosity=0)
+            response = self.client.get("/")
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "Espresso cup")
+            href = STYLESHEET.search(response.content.decode()).group(1)
+            self.assertRegex(href, r"^/static/shop/site\.[0-9a-f]{12}\.css$")
+            written = Path(root, href[len("/static/"):])
+            self.assertEqual(written.read_bytes(), Path(SITE, "shop/static/shop/site.css").read_bytes())
+            self.assertTrue(Path(root, "shop/site.css").is_file())
+            self.assertTrue(Path(root, "staticfiles.json").is_file())
+
+    @override_settings(STATIC_URL="/assets/", STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage")
+    def test_the_stylesheet_url_starts_with_static_url(self):
+        # Without collectstatic's manifest (a checkout, tests) the plain storage gives the plain name.
+        self.assertContains(self.client.get("/"), '<link rel="stylesheet" href="/assets/shop/site.css">')
+
+
 class HeaderTests(TestCase):
     def test_every_response_names_colour_and_release(self):
         with mock.patch.dict(os.environ, {"COLOR": "green", "RELEASE_ID": "20240101-abc1234"}):
@@ -97,4 +123,9 @@ class SettingsTests(SimpleTestCase):
         code = "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"
         result = run_python(code, DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="shop.example, localhost")
         self.assertEqual(result.stdout.strip(), "False ['shop.example', 'localhost']")
+
+    def test_static_url_comes_from_assets_base_url(self):
+        code = "from django.conf import settings; print(settings.STATIC_URL)"
+        self.assertEqual(run_python(code, DJANGO_DEBUG="1").stdout.strip(), "/static/")
+        self.assertEqual(run_python(code, DJANGO_DEBUG="1", ASSETS_BASE_URL="https://cdn.example/shop/").stdout.strip(), "https://cdn.example/shop/")
 

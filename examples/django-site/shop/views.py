@@ -5,6 +5,7 @@ import uuid
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +16,11 @@ logger = logging.getLogger(__name__)
 
 def plain(text, status=200):
     return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def home(request):
+    return render(request, "shop/index.html", {"products": Product.objects.all()})
 
 
 @require_GET

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { bundledNames, type BundlerManifestFile } from './bundler-manifest';
 import { contentTypeOf } from './content-type';
 import { AssetInputError } from './errors';
 import { fingerprintPath, isFingerprinted } from './fingerprint';
@@ -10,6 +11,8 @@ export interface DesiredOptions {
   readonly baseUrl: string;
   /** The release id: names the manifest. */
   readonly release: string;
+  /** The bundlers' own manifests found in the folder (readBundlerManifests): their hashed names are used, not given a second hash. */
+  readonly bundlerManifests?: readonly BundlerManifestFile[];
 }
 
 const isHtml = (path: string) => /\.html?$/i.test(path);
@@ -36,20 +39,27 @@ function unique(objects: readonly DesiredObject[]): DesiredObject[] {
  * not rewrite still use that name: `url(fonts/x.woff2)` inside a CSS file, favicon.ico,
  * robots.txt, a service worker, a page an old release links to. Django's collectstatic keeps
  * originals for the same reason. HTML is only published under its own name: a page is an entry
- * point, and fingerprinting it would name a copy nobody asks for.
+ * point, and fingerprinting it would name a copy nobody asks for. Where a bundler's manifest names
+ * a file's hashed copy (Django's `css/site.css` → `css/site.55e7cbb9ba48.css`), that copy is the
+ * URL, and the file is only published under its own name, as an original with its own bytes.
  */
 export function desiredObjects(files: readonly LocalFile[], options: DesiredOptions): { objects: DesiredObject[]; manifest: AssetManifest } {
   const baseUrl = withTrailingSlash(options.baseUrl);
   const objects: DesiredObject[] = [];
   const assets: Record<string, string> = {};
+  const bundled = bundledNames(options.bundlerManifests ?? [], files);
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const common = { source: { file: file.path }, size: file.size, sha256: file.sha256, md5: file.md5, contentType: contentTypeOf(file.path) };
+    const bundlersCopy = bundled.names.get(file.path);
     if (isHtml(file.path)) {
       objects.push({ ...common, key: file.path, cacheControl: CACHE_REVALIDATE, immutable: false, phase: 'html' });
       assets[file.path] = assetUrl(baseUrl, file.path);
-    } else if (isFingerprinted(file.path)) {
+    } else if (isFingerprinted(file.path) || bundled.hashed.has(file.path)) {
       objects.push({ ...common, key: file.path, cacheControl: CACHE_IMMUTABLE, immutable: true, phase: 'asset' });
-      assets[file.path] = assetUrl(baseUrl, file.path);
+      assets[file.path] = assetUrl(baseUrl, bundlersCopy ?? file.path);
+    } else if (bundlersCopy) {
+      objects.push({ ...common, key: file.path, cacheControl: CACHE_REVALIDATE, immutable: false, phase: 'original' });
+      assets[file.path] = assetUrl(baseUrl, bundlersCopy);
     } else {
       const key = fingerprintPath(file.path, file.sha256);
       objects.push({ ...common, key, cacheControl: CACHE_IMMUTABLE, immutable: true, phase: 'asset' });
@@ -57,6 +67,8 @@ export function desiredObjects(files: readonly LocalFile[], options: DesiredOpti
       assets[file.path] = assetUrl(baseUrl, key);
     }
   }
+  // Vite's logical names are its sources (`src/main.js`), not files of the built folder.
+  for (const [logical, hashed] of bundled.names) assets[logical] ??= assetUrl(baseUrl, hashed);
   const manifest: AssetManifest = { version: 1, release: options.release, baseUrl, assets };
   const bytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
   const published = unique(objects);

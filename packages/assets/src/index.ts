@@ -6,6 +6,8 @@ export { assetUrl, keysReferenced, MANIFEST_PREFIX, manifestKey, manifestSchema,
 export { contentTypeOf } from './content-type';
 export { createS3Client, type S3ClientOptions } from './s3-client';
 export { desiredObjects, type DesiredOptions } from './desired-objects';
+export { BUNDLER_MANIFESTS, bundledNames, type BundledNames, type BundlerManifestFile } from './bundler-manifest';
+export { readBundlerManifests } from './read-bundler-manifests';
 export { folderStore } from './folder-store';
 export { keysToInspect, planPublish, type PublishPlan } from './plan-publish';
 export { parseAge, planPrune, type PruneInput, type PrunePlan } from './plan-prune';

@@ -8,6 +8,7 @@ import { planInvalidation } from './plan-invalidation';
 import { type Encoding, precompressed } from './precompress';
 import { keysToInspect, planPublish } from './plan-publish';
 import { readAssetFolder } from './read-folder';
+import { readBundlerManifests } from './read-bundler-manifests';
 import type { AssetStore } from './store';
 
 export type PublishEvent =
@@ -65,7 +66,7 @@ export async function publishAssets(options: PublishOptions): Promise<PublishRes
   // 1,000 files (90 MiB; hashing alone 0.33 s) to s3rver, 5 rounds each, back to back on a busy
   // 2-core machine (load 5): 0.81-1.16 s one after the other, 0.62-0.80 s overlapped.
   const [files, listed] = await Promise.all([readAssetFolder(options.dir), options.store.list()]);
-  const desired = desiredObjects(files, { baseUrl: options.baseUrl, release: options.release });
+  const desired = desiredObjects(files, { baseUrl: options.baseUrl, release: options.release, bundlerManifests: await readBundlerManifests(options.dir) });
   const manifest = desired.manifest;
   const objects = options.precompress?.length ? [...desired.objects, ...(await precompressed(desired.objects, options.dir, options.precompress))] : desired.objects;
   const plan = planPublish(objects, await observe(options.store, listed, objects, concurrency));

@@ -53,7 +53,7 @@ describe('assets in a folder nginx serves', () => {
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(during.failures, during.failures.join('\n')).toEqual([]);
     expect(during.total).toBeGreaterThan(0);
-    expect(second.stdout).toMatch(/ {4}1 file in public\/: \d+ objects to write \([\d.]+ MiB\), \d+ already in /);
+    expect(second.stdout).toMatch(/ {4}2 files in public\/: 3 objects to write \([\d.]+ MiB\), 2 already in /);
 
     const newCss = await pageStylesheet(project);
     expect(newCss).not.toBe(oldCss);
@@ -170,7 +170,7 @@ describe('assets in the folder of a server over SSH', () => {
 
     const second = await project.deploy(await project.release('2.0.0'));
     expect(second.code, second.stdout + second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/\[TEST_SERVER\] {5}1 file in public\/: 3 objects to write/);
+    expect(second.stdout).toMatch(/\[TEST_SERVER\] {5}2 files in public\/: 3 objects to write \([\d.]+ MiB\), 2 already in /);
     const newCss = await pageStylesheet(project);
     expect(newCss).not.toBe(oldCss);
     for (const [css, version] of [[oldCss, '1.0.0'], [newCss, '2.0.0']] as const) {

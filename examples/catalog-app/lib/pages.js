@@ -19,6 +19,7 @@ function layout(title, body, release) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="${escapeHtml(release.assetUrl?.('favicon.svg') ?? '/assets/favicon.svg')}">
 <link rel="stylesheet" href="${escapeHtml(release.assetUrl?.('app.css') ?? '/assets/app.css')}">
 </head>
 <body class="color-${escapeHtml(release.color)}">

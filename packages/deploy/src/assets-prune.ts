@@ -142,6 +142,7 @@ async function audit(rt: Runtime, options: AssetsPruneOptions, outcome: AuditEnt
  * `assets prune`: on every server of the environment (each one's deploy lock held, unless
  * --dry-run, which changes nothing), the releases still there and their manifests; then each store
  * pruned of the objects none of them references that were last written before --older-than.
+ * A server that cannot be reached stops it before anything is deleted: its releases are unknown.
  */
 export async function pruneReleaseAssets(options: AssetsPruneOptions): Promise<AssetsPruneReport> {
   const started = performance.now();
@@ -162,7 +163,7 @@ export async function pruneReleaseAssets(options: AssetsPruneOptions): Promise<A
       if (failed) throw failed.reason;
       const stores = pruned.map((r) => (r as PromiseFulfilledResult<PrunedStore>).value);
       for (const rt of locks.keys()) await audit(rt, options, 'ok', performance.now() - started, undefined, warnings);
-      return { environment: options.config.environment, dryRun: options.dryRun, olderThan: options.olderThan, olderThanMs: options.olderThanMs, stores, warnings, durationMs: performance.now() - started };
+      return { environment: options.config.environment, dryRun: options.dryRun, olderThan: options.olderThan, olderThanMs: options.olderThanMs, stores, warnings, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       for (const rt of locks.keys()) await audit(rt, options, 'failed', performance.now() - started, error, warnings);
       throw error;

@@ -1,11 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createS3Client, s3Store } from '@switchyard/assets';
 import { waitFor } from '@switchyard/host';
 import { startTestS3 } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';
 import { deployProject, type DeployProject, spawnScript } from './support/deploy-project';
+import { remoteProject } from './support/remote-project';
 
 /*
  * `pnpm assets prune` through the real command line, after real deploys with `keep: 3`: what only
@@ -180,21 +181,34 @@ describe('pnpm assets prune, an S3-compatible bucket (s3rver)', () => {
   });
 });
 
-describe('pnpm assets prune, refusals', () => {
-  it('exit 2 for bad input or no assets; exit 3 while a deploy holds the lock; an older release without a manifest keeps nothing', { timeout: 180_000 }, async ({ onTestFinished }) => {
-    const project = await deployProject(19196);
-    onTestFinished(() => project.cleanup());
-    const assets = { type: 'local', directory: join(project.dir, 'assets') };
+/** The pids of flock(1) processes holding or waiting for a lock on `path` (their descriptor 9, as both lock scripts open it). */
+function flocksOn(path: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'flock' && readlinkSync(`/proc/${pid}/fd/9`) === path;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('pnpm assets prune, a folder on a server over SSH', () => {
+  it('exit 2 for bad input or no assets; exit 3 while a deploy holds the lock; a release without a manifest keeps nothing; deletes on the server', { timeout: 240_000 }, async ({ onTestFinished }) => {
+    const { project, sshd } = await remoteProject(19196, onTestFinished);
+    const folder = join(project.serverRoot, 'assets');
     project.replace('assets', undefined);
     const first = await project.deploy(await project.release('1.0.0'));
     expect(first.code, first.stdout + first.stderr).toBe(0);
-    const [release] = releasesOn(project);
+    const [old] = releasesOn(project);
 
     const unconfigured = await prune(project, '--older-than', '30d');
     expect(unconfigured.code).toBe(2);
     expect(unconfigured.stderr.trim()).toBe(`${join(project.configDir, 'local.json')}: no "assets" section: this environment publishes no assets, so there are none to prune`);
 
-    project.replace('assets', assets);
+    project.replace('assets', { type: 'local', directory: folder });
     const usage = [
       [['--older-than', '30x'], /^--older-than "30x": expected a positive whole number and a unit, m, h, d or w \(30d\)$/],
       [['--older-than', '0d'], /^--older-than "0d": expected a positive whole number/],
@@ -212,16 +226,24 @@ describe('pnpm assets prune, refusals', () => {
     const noAction = await project.run('assets.ts', ['tidy', '--older-than', '30d']);
     expect([noAction.code, noAction.stderr.split('\n')[0]]).toEqual([2, 'pnpm assets: expected an action (prune), got "tidy"']);
 
-    // Deployed before assets were configured: said, and nothing kept for it.
-    const dryRun = await prune(project, '--older-than', '30d', '--dry-run');
-    expect(dryRun.code, dryRun.stdout + dryRun.stderr).toBe(0);
-    expect(dryRun.stdout).toContain(`    release ${release} has no assets manifest (deployed before assets were configured): it references nothing`);
-    expect(dryRun.stdout).toContain('    nothing would be deleted');
+    // Deployed before assets were configured: said, and nothing kept for it; the folder is not there yet.
+    const before = await prune(project, '--older-than', '30d', '--dry-run');
+    expect(before.code, before.stdout + before.stderr).toBe(0);
+    expect(before.stdout).toContain(`  ${sshd.alias}:${folder}: 1 release on the server keeps what it references`);
+    expect(before.stdout).toContain(`    release ${old} has no assets manifest (deployed before assets were configured): it references nothing`);
+    expect(before.stdout).toContain('    nothing would be deleted');
+
+    const second = await project.deploy(await project.release('2.0.0'));
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const css = JSON.parse(readFileSync(join(project.appRoot, 'colors', await project.liveColor(), '.switchyard/assets-manifest.json'), 'utf8')).assets['app.css'] as string;
+    writeFileSync(join(folder, 'unreferenced.txt'), 'left by hand\n');
+    age(folder, 2 * HOUR_MS);
 
     // A deploy holds the lock (flock on deploy.lock, as it does): the prune waits for it or stops with 3.
+    const lockFile = join(project.appRoot, 'deploy.lock');
     // The shell takes the lock on its own descriptor and becomes the sleep: killing that one pid frees it.
     const script = 'exec 9>>"$1" && flock -x 9 && echo locked && exec sleep 60';
-    const holder = spawn('sh', ['-c', script, 'sh', join(project.appRoot, 'deploy.lock')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn('sh', ['-c', script, 'sh', lockFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     onTestFinished(() => {
       holder.kill('SIGKILL');
     });
@@ -229,16 +251,22 @@ describe('pnpm assets prune, refusals', () => {
       holder.stdout.once('data', () => resolve());
       holder.once('exit', (code) => reject(new Error(`flock exited ${code}`)));
     });
-    const locked = await prune(project, '--older-than', '30d');
+    const locked = await prune(project, '--older-than', '1h');
     expect(locked.code, locked.stdout + locked.stderr).toBe(3);
-    expect(locked.stderr).toContain(`${join(project.appRoot, 'deploy.lock')} is held by another command`);
-    const waiting = spawnScript('assets.ts', [...project.flags(), 'prune', '--older-than', '30d', '--wait', '30']);
-    // Released only once the prune is waiting on it: its flock(1) child is there.
-    const flockOf = async () => spawnSync('ps', ['--ppid', String(waiting.child.pid), '-o', 'comm='], { encoding: 'utf8' }).stdout.includes('flock');
-    expect(await waitFor(flockOf, { timeoutMs: 20_000, intervalMs: 20 }), waiting.output).toBe(true);
+    expect(locked.stderr).toContain(`${lockFile} is held by another command`);
+    expect(existsSync(join(folder, 'unreferenced.txt'))).toBe(true);
+    const waiting = spawnScript('assets.ts', [...project.flags(), 'prune', '--older-than', '1h', '--wait', '30']);
+    // Released only once the prune waits for it: a flock on the server (run through SSH) waits on the same file.
+    expect(await waitFor(async () => flocksOn(lockFile).length > 0, { timeoutMs: 20_000, intervalMs: 20 }), waiting.output).toBe(true);
     holder.kill('SIGKILL');
     const waited = await waiting.exited;
     expect(waited.code, waited.output).toBe(0);
-    expect(waited.output).toContain('    nothing to delete');
+    expect(waited.output).toMatch(/^ {4}deleted 1 object \(\d+ B\)$/m);
+
+    expect(existsSync(join(folder, 'unreferenced.txt'))).toBe(false);
+    expect(existsSync(join(folder, '.switchyard-meta/unreferenced.txt.json'))).toBe(false);
+    const served = await project.get(css);
+    expect([served.status, served.body.includes('styles 2.0.0')]).toEqual([200, true]);
+    expect((await project.get('/assets/app.css')).status).toBe(200);
   });
 });

@@ -10,7 +10,9 @@ export function formatBytes(bytes: number): string {
 }
 
 function storeLines(report: AssetsPruneReport, store: PrunedStore, several: boolean): string[] {
-  const lines = [`  ${store.location}: ${plural(store.releases.length, 'release')} on ${several || store.servers.length > 1 ? store.servers.join(', ') : 'the server'} keep what they reference`];
+  const one = store.releases.length === 1;
+  const where = several || store.servers.length > 1 ? store.servers.join(', ') : 'the server';
+  const lines = [`  ${store.location}: ${plural(store.releases.length, 'release')} on ${where} ${one ? 'keeps what it references' : 'keep what they reference'}`];
   for (const release of store.withoutManifest) lines.push(`    release ${release} has no assets manifest (deployed before assets were configured): it references nothing`);
   const what = `${plural(store.remove.length, 'object')} (${formatBytes(store.bytes)})`;
   if (report.dryRun) {

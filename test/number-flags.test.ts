@@ -25,6 +25,7 @@ const refusals: { script: string; args: string[]; message: string }[] = [
     message: '--wait: expected a whole number of seconds from 0 to 3600, got "0x10"',
   })),
   { script: 'deploy.ts', args: ['--wait', '-5'], message: '--wait: expected a whole number of seconds from 0 to 3600, got "-5"' },
+  { script: 'assets.ts', args: ['prune', '--older-than', '30d', '--wait', '0x10'], message: '--wait: expected a whole number of seconds from 0 to 3600, got "0x10"' },
   { script: 'logs.ts', args: ['--lines', '-1'], message: '--lines: expected a whole number of lines from 0 to 999999, got "-1"' },
   { script: 'demo.ts', args: ['--port', '8e3'], message: '--port: expected a whole number from 1024 to 65535, got "8e3"' },
 ];

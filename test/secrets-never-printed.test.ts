@@ -47,6 +47,13 @@ const INVOCATIONS: Record<string, [args: string[], exitCode: number][]> = {
     [['up', '--env', 'staging', '--source', withMigrations, '--dry-run'], 2],
     [['check', '--env', 'production', '--source', withMigrations, '--json'], 2],
   ],
+  // The local project's folder after its deploys; production's bucket is read with the deploy secrets, once its servers resolve (here they do not: exit 2).
+  assets: [
+    [['prune', ...local, '--older-than', '30d', '--dry-run'], 0],
+    [['prune', ...local, '--older-than', '30d', '--json'], 0],
+    [['prune', ...local, '--older-than', 'soon'], 2],
+    [['prune', '--env', 'production', '--older-than', '30d', '--dry-run'], 2],
+  ],
 };
 
 afterAll(() => {

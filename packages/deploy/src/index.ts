@@ -12,3 +12,6 @@ export { stopEverything } from './down';
 export { type ConnectOptions, serversOf, type ServerSpec } from './runtime';
 export { serverInitCommand, type ServerInitOptions } from './server-init/server-init';
 export { showLogs, formatLogEntry, type LogEntry, type LogSource, type LogsOptions } from './logs';
+export { assetsOf, pruneReleaseAssets, type AssetsPruneOptions, type AssetsPruneReport, type PrunedStore } from './assets-prune';
+export { formatAssetsPrune } from './format-assets-prune';
+export { pruneScopes, type PruneScope, type ReleaseOnServer, type ServerReleases } from './prune-scopes';

@@ -15,6 +15,8 @@ export interface TestS3 {
   region: string;
   /** s3rver's one account. Another access key id is refused (InvalidAccessKeyId); the secret is not checked (s3rver does not verify SigV4 signatures). */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Where s3rver keeps the objects: each one a file whose mtime is its LastModified (a test ages objects there). */
+  dataDir: string;
   /** Stops the server and removes its files. Idempotent. */
   stop(): Promise<void>;
 }
@@ -65,7 +67,7 @@ export async function startTestS3(bucket = 'assets', ...others: string[]): Promi
       child = spawn(process.execPath, ['--openssl-legacy-provider', SERVER, String(port), join(dir, 'data'), bucket, ...others], { stdio: ['pipe', 'pipe', 'pipe'] });
       const outcome = await started(child);
       if (outcome.listening) {
-        return { endpoint: `http://127.0.0.1:${port}`, port, bucket, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, stop };
+        return { endpoint: `http://127.0.0.1:${port}`, port, bucket, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, dataDir: join(dir, 'data'), stop };
       }
       if (outcome.code !== IN_USE) throw new Error(`the test S3 server exited (${outcome.code ?? 'killed'}): ${outcome.stderr.trim()}`);
     }

@@ -4,6 +4,7 @@ import { type Config, UsageError } from '@switchyard/config';
 import { createMigrationFile, migrationsOf, readReleaseMigrations, safetyFindings, UnsafeMigrations, withEnvironmentDatabase } from '@switchyard/deploy/migrations';
 import { createMigrator, formatFinding, type Migration, type MigrationStatus, type RunReport } from '@switchyard/migrate';
 import { loadConfigOrThrow, parseCommandLine, print, runCommand } from './lib/cli';
+import { wordsOf } from './lib/words';
 
 const USAGE = `usage: pnpm migrate <action> [--env NAME] [--source DIR] [--dry-run] [--json] [--trust-new-host-key]
   status                 what is applied, pending (expand or contract), edited or without a file
@@ -41,23 +42,8 @@ function reportLines(report: RunReport): string[] {
 
 const VALUE_FLAGS = new Set(['--env', '--config-dir', '--source', '--to', '--phase']);
 
-/** The action and, for create, its name: the words that are not flags nor their values, wherever they stand. */
-function wordsOf(argv: string[]): { words: string[]; flags: string[] } {
-  const words: string[] = [];
-  const flags: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) words.push(arg);
-    else {
-      flags.push(arg);
-      if (VALUE_FLAGS.has(arg) && i + 1 < argv.length) flags.push(argv[++i]!);
-    }
-  }
-  return { words, flags };
-}
-
 await runCommand(async () => {
-  const { words, flags } = wordsOf(process.argv.slice(2));
+  const { words, flags } = wordsOf(process.argv.slice(2), VALUE_FLAGS);
   const [first, name, ...extra] = words;
   const action = ACTIONS.find((a) => a === first);
   if (!action) {

@@ -97,8 +97,8 @@ describe('pnpm assets prune, a folder nginx serves', () => {
     const store = report.stores[0]!;
     expect([store.location, store.releases, store.remove, store.tooRecent]).toEqual([folder, kept.map((d) => d.release), expected, 1]);
     expect(store.bytes).toBe(expected.reduce((sum, key) => sum + statSync(join(folder, key)).size, 0));
-    // Three stylesheets, app.css (every release's original), three manifests.
-    expect(store.keptByRelease).toBe(7);
+    // Three stylesheets, app.css (every release's original), the favicon's two names, three manifests.
+    expect(store.keptByRelease).toBe(9);
     expect(filesUnder(folder)).toEqual(before);
 
     const real = await prune(project, '--older-than', '1h');

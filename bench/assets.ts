@@ -107,7 +107,10 @@ type Figures = Map<CaseName, Map<string, SyncRun[]>>;
 async function oneRun(run: number, folder: AssetFolder, tmp: string, bundle: string, figures: Figures): Promise<void> {
   const s3 = await startTestS3('switchyard', 'aws', 'rclone');
   const stopServer = onCleanup(() => s3.stop());
-  const all = [switchyardTool(s3, bundle, REPO), awsTool(s3, tmp, REPO), rcloneTool(s3, tmp, REPO)];
+  // A first publish is of a new build, whose files no earlier publish has hashed: the cache starts empty.
+  const hashCache = join(tmp, 'switchyard-hashes.json');
+  rmSync(hashCache, { force: true });
+  const all = [switchyardTool(s3, bundle, REPO, hashCache), awsTool(s3, tmp, REPO), rcloneTool(s3, tmp, REPO)];
   const buckets = new Map(all.map((tool, i) => [tool, ['switchyard', 'aws', 'rclone'][i]!]));
   const tools = [...all.slice(run % all.length), ...all.slice(0, run % all.length)];
   let undo: (() => void) | undefined;

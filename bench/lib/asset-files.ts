@@ -5,7 +5,7 @@ import { fingerprintPath, isFingerprinted } from '@switchyard/assets';
 
 export interface AssetFolderPlan {
   files: number;
-  /** How many of them are 9 MiB: over 8 MiB, so every tool sends them as multipart uploads. */
+  /** How many of them are 9 MiB: over aws-cli's 8 MiB multipart threshold, under Switchyard's 16 MiB and rclone's 200 MiB. */
   large: number;
 }
 

@@ -39,13 +39,16 @@ function check(name: string, run: TimedChild): TimedChild {
 
 const count = (output: string, pattern: RegExp) => output.split('\n').filter((line) => pattern.test(line)).length;
 
-/** The bundled publish command (bench/lib/publish-command.ts), under node. */
-export function switchyardTool(s3: TestS3, bundle: string, cwd: string): SyncTool {
+/**
+ * The bundled publish command (bench/lib/publish-command.ts), under node, with its hash cache in
+ * `hashCache` (a file beside the folder, not in it; assets.ts removes it before each first publish).
+ */
+export function switchyardTool(s3: TestS3, bundle: string, cwd: string, hashCache: string): SyncTool {
   const env = { AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey };
   return {
     name: 'Switchyard publishAssets',
     async run(bucket, dir, release) {
-      const run = check(this.name, await timeChild(process.execPath, [bundle, s3.endpoint, bucket, dir, release], { cwd, timeoutMs: TIMEOUT_MS, env }));
+      const run = check(this.name, await timeChild(process.execPath, [bundle, s3.endpoint, bucket, dir, release, hashCache], { cwd, timeoutMs: TIMEOUT_MS, env }));
       const result = JSON.parse(run.output.trim().split('\n').pop()!) as { publishMs: number; uploaded: number };
       return { ms: run.ms, written: result.uploaded, publishMs: result.publishMs };
     },

@@ -23,9 +23,10 @@ export interface RemoteObject {
 }
 
 /**
- * When an object is written: assets (the fingerprinted copies), then the unhashed originals (copied
- * in the store from those copies), then HTML, and the manifest last, so nothing published names
- * what is not there yet.
+ * What kind of write an object is: an asset (a fingerprinted copy), an unhashed original (copied in
+ * the store from its fingerprinted copy, or sent from its file when small), HTML, the manifest.
+ * publishAssets writes assets and originals together (a copy after its own source), then HTML, and
+ * the manifest last, so no page and no manifest names what is not there yet.
  */
 export type Phase = 'asset' | 'original' | 'html' | 'manifest';
 export const PHASES: readonly Phase[] = ['asset', 'original', 'html', 'manifest'];

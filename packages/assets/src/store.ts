@@ -8,7 +8,11 @@ export interface PutObject {
   readonly size: number;
   readonly contentType: string;
   readonly cacheControl: string;
-  /** Kept in the object's metadata: how a later publish tells an unhashed file changed. */
+  /**
+   * The sha256 of the body's bytes, kept in the object's metadata: how a later publish tells an
+   * unhashed file changed. A store may also declare it to the server (S3's x-amz-content-sha256),
+   * which then refuses a body that does not match it.
+   */
   readonly sha256: string;
 }
 
@@ -23,6 +27,14 @@ export interface ObjectHead {
 export interface AssetStore {
   /** For messages: `s3://bucket/prefix/`, or the folder. */
   readonly location: string;
+  /**
+   * Originals (the unhashed names, same bytes as their fingerprinted copy) smaller than this are
+   * put from their file, not copied inside the store: both are one request, but where a copy costs
+   * the store more than receiving small bytes again (s3rver), sending them is faster, and they need
+   * not wait for their copy to be written. Absent: every original is a copy (a folder on a server
+   * reached over SSH, where bytes are what costs).
+   */
+  readonly copyMinSize?: number;
   /** Every object under the prefix (one listing, no per-object request). */
   list(): Promise<RemoteObject[]>;
   /** An object's size and metadata; undefined when there is none. */

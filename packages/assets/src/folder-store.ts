@@ -11,14 +11,22 @@ import type { AssetStore, ObjectHead, PutObject } from './store';
  * serving the folder, nginx takes Content-Type from its mime.types and should send the immutable
  * Cache-Control for fingerprinted names and `no-cache` for the rest, and deny dot paths (README).
  */
-const META = '.switchyard-meta';
+export const FOLDER_META = '.switchyard-meta';
+const META = FOLDER_META;
 
-function checkedPath(root: string, key: string): string {
-  if (key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..') || key.startsWith(`${META}/`)) {
-    throw new AssetInputError(`asset key ${JSON.stringify(key)}: expected a relative path without empty, '.' or '..' segments`);
+/**
+ * A key as a path under the folder: relative, no empty, '.' or '..' segment (nothing outside the
+ * folder), not in the metadata folder, no control character (a key also travels as a line to a
+ * server's copy script).
+ */
+export function checkFolderKey(key: string): string {
+  if (key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..') || key.startsWith(`${META}/`) || /[\u0000-\u001f\u007f]/.test(key)) {
+    throw new AssetInputError(`asset key ${JSON.stringify(key)}: expected a relative path without empty, '.' or '..' segments or control characters`);
   }
-  return join(root, key);
+  return key;
 }
+
+const checkedPath = (root: string, key: string) => join(root, checkFolderKey(key));
 
 /** Temp file beside the target (same directory, so the rename is atomic), then rename. */
 async function writeAtomically(target: string, write: (temp: string) => Promise<void>): Promise<void> {

@@ -8,7 +8,7 @@ export { createS3Client, type S3ClientOptions } from './s3-client';
 export { desiredObjects, type DesiredOptions } from './desired-objects';
 export { BUNDLER_MANIFESTS, bundledNames, type BundledNames, type BundlerManifestFile } from './bundler-manifest';
 export { readBundlerManifests } from './read-bundler-manifests';
-export { folderStore } from './folder-store';
+export { checkFolderKey, FOLDER_META, folderStore } from './folder-store';
 export { keysToInspect, planPublish, type PublishPlan } from './plan-publish';
 export { parseAge, planPrune, type PruneInput, type PrunePlan } from './plan-prune';
 export { pruneAssets, type PruneOptions } from './prune';

@@ -1,10 +1,10 @@
 import { mkdir, writeFile, copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AssetInputError, AssetStorageError, type AssetStore, type ObjectHead, type RemoteObject } from '@switchyard/assets';
+import { AssetInputError, AssetStorageError, type AssetStore, checkFolderKey, FOLDER_META, type ObjectHead, type RemoteObject } from '@switchyard/assets';
 import { COMMAND_TIMEOUT_MS, CommandError, type Host } from '@switchyard/host';
 
-/** The folder store's metadata folder (see @switchyard/assets' folderStore): the same layout, so either can read what the other wrote. */
-const META = '.switchyard-meta';
+/** The folder store's metadata folder: the same layout, so either can read what the other wrote. */
+const META = FOLDER_META;
 /** Written last: pages name assets, and the metadata must not claim bytes that are not there yet. */
 const LATE = [META, '.switchyard', '*.html', '*.htm'];
 const DELETE_BATCH = 200;
@@ -12,13 +12,6 @@ const DELETE_BATCH = 200;
 export interface StagedStore extends AssetStore {
   /** Sends what put() staged; until then the server's folder is unchanged. */
   commit(): Promise<void>;
-}
-
-function checkedKey(key: string): string {
-  // Keys travel as lines to the server's copy script and as rsync paths.
-  if (key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..') || key.startsWith(`${META}/`) || /[\u0000-\u001f\u007f]/.test(key))
-    throw new AssetInputError(`asset key ${JSON.stringify(key)}: expected a relative path without empty, '.' or '..' segments or control characters`);
-  return key;
 }
 
 /**
@@ -79,7 +72,7 @@ export function hostFolderStore(host: Host, root: string, staging: string): Stag
       return objects;
     },
     async head(key) {
-      const size = sizes.get(checkedKey(key));
+      const size = sizes.get(checkFolderKey(key));
       if (size === undefined) return undefined;
       const meta = await host.readFile(join(root, META, `${key}.json`)).catch((error: unknown) => fail(`reading ${key}`, error));
       try {
@@ -90,14 +83,14 @@ export function hostFolderStore(host: Host, root: string, staging: string): Stag
     },
     async get(key) {
       // Text only (what is read back is the manifests).
-      const text = await host.readFile(join(root, checkedKey(key))).catch((error: unknown) => fail(`reading ${key}`, error));
+      const text = await host.readFile(join(root, checkFolderKey(key))).catch((error: unknown) => fail(`reading ${key}`, error));
       return text === undefined ? undefined : new TextEncoder().encode(text);
     },
     async put(object) {
-      const key = checkedKey(object.key);
+      const key = checkFolderKey(object.key);
       const body = object.body;
       try {
-        if ('copyOf' in body) copies.push({ from: checkedKey(body.copyOf), to: key });
+        if ('copyOf' in body) copies.push({ from: checkFolderKey(body.copyOf), to: key });
         else await stage(key, (path) => ('bytes' in body ? writeFile(path, body.bytes, { mode: 0o644 }) : copyFile(body.path, path)));
         const meta = { sha256: object.sha256, contentType: object.contentType, cacheControl: object.cacheControl };
         await stage(`${META}/${key}.json`, (path) => writeFile(path, JSON.stringify(meta), { mode: 0o644 }));
@@ -106,7 +99,7 @@ export function hostFolderStore(host: Host, root: string, staging: string): Stag
       }
     },
     async delete(keys) {
-      const paths = keys.map((key) => checkedKey(key)).flatMap((key) => [join(root, key), join(root, META, `${key}.json`)]);
+      const paths = keys.map((key) => checkFolderKey(key)).flatMap((key) => [join(root, key), join(root, META, `${key}.json`)]);
       for (let i = 0; i < paths.length; i += DELETE_BATCH)
         await host.run(['rm', '-f', '--', ...paths.slice(i, i + DELETE_BATCH)], { timeoutMs: COMMAND_TIMEOUT_MS.quick }).catch((error: unknown) => fail('deleting', error));
     },

@@ -7,10 +7,10 @@ import { assetBaseUrl } from '@switchyard/templates';
 import { invalidate, openAssetStore } from './asset-store';
 import type { StepContext } from './context';
 import { DeployFailed } from './errors';
+import { mib } from './reporter';
 
 /** How often progress is told: a terminal redraws its bar; plain output keeps a line every few seconds (textReporter). */
 const PROGRESS_EVERY_MS = 250;
-const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 const UNCHANGED = 'nothing was started; traffic is unchanged';
 

@@ -28,7 +28,8 @@ export function onHost(out: Reporter, host: string): Reporter {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+/** Bytes as MiB with one decimal, as progress and publish notes show them. */
+export const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 
 export function progressLine(event: Extract<DeployEvent, { type: 'progress' }>): string {
   const count = (n: number) => n.toLocaleString('en-US');

@@ -8,7 +8,8 @@
 // re-publish with nothing changed. Every tool runs as a whole process, spawn to exit (Switchyard's
 // as a bundle of bench/lib/publish-command.ts), with 16 requests in flight. Each run starts a
 // fresh server; the tools' order rotates from run to run. Medians of 5 runs (--runs N).
-// Printed: every figure, and Switchyard ÷ the faster of the two tools beside the issue's goals.
+// Printed: every figure, and Switchyard ÷ the faster of the two tools beside the issue's goals;
+// then the floors (see Floors): what this server and Node allow with the objects Switchyard writes.
 // --quick (or BENCH_QUICK=1): 200 files, one of 9 MiB, 1 run; it checks that the benchmark works.
 // Everything it starts is stopped and its temp folder removed, at the end, on failure and on Ctrl-C.
 // Not a timed test: a MISS is printed, not failed; the exit code is 1 only when the benchmark broke.
@@ -24,7 +25,7 @@ import { benchArgs } from './lib/args';
 import { type AssetFolder, changeFiles, writeAssetFolder } from './lib/asset-files';
 import { cleanUpOnSignals, onCleanup, runCleanups } from './lib/cleanup';
 import { fixed, median, sec } from './lib/stats';
-import { awsTool, IN_FLIGHT, missingTools, rcloneTool, type SyncRun, type SyncTool, switchyardTool } from './lib/sync-tools';
+import { awsTool, IN_FLIGHT, missingTools, nodeStartMs, rcloneTool, type SyncRun, type SyncTool, switchyardTool } from './lib/sync-tools';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHANGED = 10;
@@ -103,14 +104,30 @@ async function checkCopies(s3: TestS3, folder: AssetFolder, peers: readonly Sync
 
 type Figures = Map<CaseName, Map<string, SyncRun[]>>;
 
+/**
+ * What no re-publish that lists the store (as issue 11 prescribes) can go below, timed after the
+ * three cases: Node's start, and the faster peer's own lister over Switchyard's bucket (which holds
+ * the originals beside the fingerprinted files) and over its own; and the first publish of the
+ * very objects Switchyard writes, by the faster peer: how fast this server takes that many.
+ */
+interface Floors {
+  nodeMs: number[];
+  /** rclone sync's first publish of the objects Switchyard's first publish wrote (fetched from its bucket into a folder). */
+  sameObjectsMs: number[];
+  listOwnMs: number[];
+  listSwitchyardMs: number[];
+  switchyardObjects: number;
+}
+
 /** One run: a fresh server with a bucket per tool, the three cases in order, each case tool after tool (rotated by run). */
-async function oneRun(run: number, folder: AssetFolder, tmp: string, bundle: string, figures: Figures): Promise<void> {
-  const s3 = await startTestS3('switchyard', 'aws', 'rclone');
+async function oneRun(run: number, folder: AssetFolder, tmp: string, bundle: string, figures: Figures, floors: Floors): Promise<void> {
+  const s3 = await startTestS3('switchyard', 'aws', 'rclone', 'rclone-same');
   const stopServer = onCleanup(() => s3.stop());
   // A first publish is of a new build, whose files no earlier publish has hashed: the cache starts empty.
   const hashCache = join(tmp, 'switchyard-hashes.json');
   rmSync(hashCache, { force: true });
-  const all = [switchyardTool(s3, bundle, REPO, hashCache), awsTool(s3, tmp, REPO), rcloneTool(s3, tmp, REPO)];
+  const rclone = rcloneTool(s3, tmp, REPO);
+  const all = [switchyardTool(s3, bundle, REPO, hashCache), awsTool(s3, tmp, REPO), rclone];
   const buckets = new Map(all.map((tool, i) => [tool, ['switchyard', 'aws', 'rclone'][i]!]));
   const tools = [...all.slice(run % all.length), ...all.slice(0, run % all.length)];
   let undo: (() => void) | undefined;
@@ -124,6 +141,14 @@ async function oneRun(run: number, folder: AssetFolder, tmp: string, bundle: str
       }
       if (index === 0) await checkCopies(s3, folder, all.slice(1), buckets);
     }
+    floors.nodeMs.push(await nodeStartMs(REPO));
+    floors.listOwnMs.push(await rclone.list('rclone'));
+    floors.listSwitchyardMs.push(await rclone.list('switchyard'));
+    floors.switchyardObjects = (await bucketContents(s3, 'switchyard')).objects;
+    const same = join(tmp, `switchyard-objects-${run}`);
+    await rclone.download('switchyard', same);
+    floors.sameObjectsMs.push((await rclone.run('rclone-same', same, 'same')).ms);
+    rmSync(same, { recursive: true, force: true });
   } finally {
     undo?.();
     stopServer();
@@ -133,7 +158,7 @@ async function oneRun(run: number, folder: AssetFolder, tmp: string, bundle: str
   console.log(`  run ${run + 1}/${runs} (load ${loadavg()[0]!.toFixed(2)}): ${line.join('; ')} s (Switchyard/aws/rclone)`);
 }
 
-function report(figures: Figures, toolNames: readonly string[]): void {
+function report(figures: Figures, floors: Floors, toolNames: readonly string[]): void {
   for (const { name } of CASES) {
     const byTool = figures.get(name)!;
     console.log(`\n${name} (median of ${runs}; whole process, spawn to exit)`);
@@ -157,6 +182,20 @@ function report(figures: Figures, toolNames: readonly string[]): void {
     return [name, `${sec(medianOf(switchyard!))} s`, `${fastest} ${sec(medianOf(fastest))} s`, `${fixed(ratio)}×`, `≤ ${fixed(goal, 1)}×`, ratio <= goal ? 'PASS' : 'MISS'];
   });
   for (const line of formatTable(['case', 'Switchyard', 'faster peer', 'ratio', 'goal', ''], rows)) console.log(`  ${line}`);
+
+  const fastestUnchanged = Math.min(...peers.map((tool) => median(figures.get('nothing changed')!.get(tool)!.map((r) => r.ms))));
+  const floorMs = median(floors.nodeMs) + median(floors.listSwitchyardMs);
+  console.log(`\nFloors: what this server and Node allow, with the objects Switchyard writes (medians of ${runs})`);
+  const fastestFirst = Math.min(...peers.map((tool) => median(figures.get('first publish')!.get(tool)!.map((r) => r.ms))));
+  const floorRows = [
+    [`rclone sync, first publish of Switchyard's ${floors.switchyardObjects} objects`, `${sec(median(floors.sameObjectsMs))} s`, floors.sameObjectsMs.map((v) => sec(v)).join(' ')],
+    ['node -e 0', `${sec(median(floors.nodeMs))} s`, floors.nodeMs.map((v) => sec(v)).join(' ')],
+    [`rclone lsf, Switchyard's bucket (${floors.switchyardObjects} objects)`, `${sec(median(floors.listSwitchyardMs))} s`, floors.listSwitchyardMs.map((v) => sec(v)).join(' ')],
+    [`rclone lsf, rclone's bucket (${figures.get('first publish')!.get('rclone sync')!.at(-1)!.written} objects)`, `${sec(median(floors.listOwnMs))} s`, floors.listOwnMs.map((v) => sec(v)).join(' ')],
+  ];
+  for (const line of formatTable(['what', 'median', 'runs (s)'], floorRows)) console.log(`  ${line}`);
+  console.log(`  rclone writing Switchyard's objects: ${fixed(median(floors.sameObjectsMs) / fastestFirst)}× the faster peer's first publish of the folder`);
+  console.log(`  node's start + listing Switchyard's bucket: ${sec(floorMs)} s = ${fixed(floorMs / fastestUnchanged)}× the faster peer's "nothing changed"`);
 }
 
 async function main(): Promise<void> {
@@ -171,8 +210,9 @@ async function main(): Promise<void> {
       `${IN_FLIGHT} requests in flight for each tool; ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
   const figures: Figures = new Map(CASES.map(({ name }) => [name, new Map()]));
-  for (let run = 0; run < runs; run++) await oneRun(run, folder, tmp, bundle, figures);
-  report(figures, ['Switchyard publishAssets', 'aws s3 sync', 'rclone sync']);
+  const floors: Floors = { nodeMs: [], sameObjectsMs: [], listOwnMs: [], listSwitchyardMs: [], switchyardObjects: 0 };
+  for (let run = 0; run < runs; run++) await oneRun(run, folder, tmp, bundle, figures, floors);
+  report(figures, floors, ['Switchyard publishAssets', 'aws s3 sync', 'rclone sync']);
   console.log(`\nload at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}: on a machine busy with other work, compare runs made under the same conditions.`);
 }
 

@@ -87,9 +87,11 @@ export function awsTool(s3: TestS3, tmp: string, cwd: string): SyncTool {
  * read). `--checksum` compares sizes and MD5s (the listing's ETags) as rclone's S3 docs advise:
  * its default compares modification times, which costs a HeadObject per file. `--fast-list` lists
  * the bucket in one pass; IN_FLIGHT transfers and checkers. Its 200 MiB single-upload cutoff is
- * left as it is: the 9 MiB files go as one PutObject each.
+ * left as it is: the 9 MiB files go as one PutObject each. list() times `rclone lsf` of a bucket:
+ * its lister alone, the floor under any sync that lists that bucket; download() copies a bucket
+ * into a local folder (untimed).
  */
-export function rcloneTool(s3: TestS3, tmp: string, cwd: string): SyncTool {
+export function rcloneTool(s3: TestS3, tmp: string, cwd: string): SyncTool & { list(bucket: string): Promise<number>; download(bucket: string, dir: string): Promise<void> } {
   const config = join(tmp, 'rclone.conf');
   writeFileSync(config, '');
   const env = {
@@ -112,5 +114,16 @@ export function rcloneTool(s3: TestS3, tmp: string, cwd: string): SyncTool {
       const run = check(this.name, await timeChild(RCLONE, ['sync', dir, `bench:${bucket}`, ...flags], { cwd, timeoutMs: TIMEOUT_MS, env }));
       return { ms: run.ms, written: count(run.output, /: Copied \(/) };
     },
+    async download(bucket, dir) {
+      check('rclone copy', await timeChild(RCLONE, ['copy', `bench:${bucket}`, dir, ...flags], { cwd, timeoutMs: TIMEOUT_MS, env }));
+    },
+    async list(bucket) {
+      return check('rclone lsf', await timeChild(RCLONE, ['lsf', '-R', '--fast-list', `bench:${bucket}`], { cwd, timeoutMs: TIMEOUT_MS, env })).ms;
+    },
   };
+}
+
+/** Node's own start, spawn to exit: the floor under any command written for Node. */
+export async function nodeStartMs(cwd: string): Promise<number> {
+  return check('node -e 0', await timeChild(process.execPath, ['-e', '0'], { cwd, timeoutMs: TIMEOUT_MS })).ms;
 }

@@ -1,5 +1,6 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { AssetStorageError } from './errors';
+import { quietSdkNodeNotice } from './s3-client';
 
 export interface InvalidateOptions {
   readonly client: CloudFrontClient;
@@ -28,5 +29,6 @@ export async function invalidateCloudFront(options: InvalidateOptions): Promise<
 
 /** CloudFront's API has one endpoint, in us-east-1, whatever the bucket's region. */
 export function createCloudFrontClient(credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }): CloudFrontClient {
+  quietSdkNodeNotice();
   return new CloudFrontClient({ region: 'us-east-1', maxAttempts: 5, ...(credentials ? { credentials } : {}) });
 }

@@ -19,6 +19,7 @@ export interface S3ClientOptions {
  * hundreds of requests) re-sends each request, a multipart upload's each part.
  */
 export function createS3Client(options: S3ClientOptions): S3Client {
+  quietSdkNodeNotice();
   return new S3Client({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -28,4 +29,14 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/**
+ * The SDK prints an 8-line notice on every Node before 22 that *future* SDK releases will need
+ * Node 22. The SDK in use is the one the lockfile pins, so the notice is for whoever upgrades it
+ * (the README says which Node to run), not for someone deploying; it would sit in the middle of
+ * every deploy's output. Set AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false to see it.
+ */
+export function quietSdkNodeNotice(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }

@@ -127,7 +127,7 @@ describe('pnpm migrate', { timeout: 120_000 }, () => {
   });
 
   it('bad use: no action, an unknown one, an environment without migrations; a release without a migrations folder has nothing to do', async ({ onTestFinished }) => {
-    const project = await deployProject(19181);
+    const project = await deployProject(19181, { migrations: { database: 'pglite' } });
     onTestFinished(() => project.cleanup());
     const none = await runScript('migrate.ts', project.flags());
     expect([none.code, none.stderr.split('\n')[0]]).toEqual([2, 'pnpm migrate: expected an action (status, up, down, check, create, baseline, repair), got none']);

@@ -40,9 +40,9 @@ const INVOCATIONS: Record<string, [args: string[], exitCode: number][]> = {
   status: [[local, 0], [[...local, '--json'], 0]],
   logs: [[local, 0], [[...local, '--json', '--nginx'], 0]],
   'server:init': [[[...local, '--dry-run'], 0], [local, 0]],
-  // The local project has no migrations folder (nothing to do); production's and staging's servers do not resolve here (exit 2).
+  // The local project runs no migrations (exit 2, saying so); production's and staging's servers do not resolve here (exit 2).
   migrate: [
-    [['status', ...local], 0],
+    [['status', ...local], 2],
     [['status', '--env', 'production', '--source', withMigrations], 2],
     [['up', '--env', 'staging', '--source', withMigrations, '--dry-run'], 2],
     [['check', '--env', 'production', '--source', withMigrations, '--json'], 2],

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const appDir = dirname(fileURLToPath(import.meta.url));
 
 /** What a release holds: the app without its tests. */
-export const RELEASE_FILES = ['package.json', 'package-lock.json', 'server.js', 'worker.js', 'lib', 'public'];
+export const RELEASE_FILES = ['package.json', 'package-lock.json', 'server.js', 'worker.js', 'lib', 'public', 'db'];
 
 const VERSION = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 

@@ -7,11 +7,14 @@
 //   KEEP_ALIVE_TIMEOUT_MS  5000: idle keep-alive timeout (keep it above nginx's upstream keepalive_timeout)
 //   LOG_REQUESTS           0 to log no request lines
 //   ASSETS_MANIFEST        the deploy's asset manifest: pages name each asset by its published URL
+//   CATALOG_STORE          memory (default): the built-in products; postgres: the products table at DATABASE_URL
+//   DATABASE_URL           postgresql://… (with CATALOG_STORE=postgres)
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './lib/app.js';
 import { assetUrls, loadAssets } from './lib/assets.js';
+import { memoryStore, postgresStore } from './lib/catalog-store.js';
 import { readConfig } from './lib/config.js';
 import { installDrain } from './lib/drain.js';
 import { listen } from './lib/listen.js';
@@ -27,7 +30,8 @@ if (errors.length > 0) {
 
 const release = { ...readRelease(appDir), color: config.color, assetUrl: assetUrls(process.env.ASSETS_MANIFEST) };
 const state = { draining: false };
-const app = createApp({ release, assets: loadAssets(join(appDir, 'public')), state, logRequests: config.logRequests });
+const store = config.catalogStore === 'postgres' && config.databaseUrl ? await postgresStore(config.databaseUrl) : memoryStore();
+const app = createApp({ release, store, assets: loadAssets(join(appDir, 'public')), state, logRequests: config.logRequests });
 const server = createServer(app);
 server.keepAliveTimeout = config.keepAliveTimeoutMs;
 server.headersTimeout = Math.max(60_000, config.keepAliveTimeoutMs + 1000);
@@ -47,6 +51,7 @@ try {
     broken: release.broken || undefined,
     pid: process.pid,
     node: process.version,
+    catalog: config.catalogStore,
     drainGraceMs: config.drainGraceMs,
     drainTimeoutMs: config.drainTimeoutMs,
   });

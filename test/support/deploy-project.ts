@@ -298,6 +298,10 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
     supervisor: 'plain',
     app,
   }) as Json;
+  // The developer's database of config/local.json (an embedded PGlite served for seconds and
+  // hundreds of MB, the catalog read from it) is not every test's: a test that wants one says so.
+  delete local.migrations;
+  delete (local.env as Json).CATALOG_STORE;
   // The sample app has a public/ folder to publish; another app says where its assets are, if it has any.
   if (options.base) delete local.assets;
   else local = deepMerge(local, { assets: { type: 'local', directory: join(serverRoot, 'assets') } }) as Json;

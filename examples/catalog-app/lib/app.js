@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createOrder, findProduct, products } from './catalog.js';
+import { createOrder } from './catalog.js';
 import { HttpError, readJson, send, sendJson } from './http.js';
 import { log, logError } from './log.js';
 import { adminPage, catalogPage } from './pages.js';
@@ -12,20 +12,20 @@ const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
  *
  * @param {{
  *   release: { version: string, color: string, broken: boolean, assetUrl?: (name: string) => string },
+ *   store: import('./catalog-store.js').CatalogStore,
  *   assets: Map<string, { body: Buffer, type: string }>,
  *   state: { draining: boolean },
  *   logRequests: boolean,
  * }} options
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void}
  */
-export function createApp({ release, assets, state, logRequests }) {
+export function createApp({ release, store, assets, state, logRequests }) {
   const startedAt = new Date().toISOString();
   let orderCount = 0;
-  const productsJson = `${JSON.stringify(products)}\n`;
 
   /** @type {Record<string, (req: any, res: any, url: URL) => unknown>} */
   const exact = {
-    '/': (_req, res) => send(res, 200, 'text/html; charset=utf-8', catalogPage(products, release)),
+    '/': async (_req, res) => send(res, 200, 'text/html; charset=utf-8', catalogPage(await store.products(), release)),
     '/admin/': (_req, res) =>
       send(res, 200, 'text/html; charset=utf-8', adminPage(release, { startedAt, orders: orderCount })),
     '/admin': (_req, res) => {
@@ -36,11 +36,13 @@ export function createApp({ release, assets, state, logRequests }) {
       release.broken
         ? send(res, 500, 'text/plain; charset=utf-8', 'broken')
         : send(res, 200, 'text/plain; charset=utf-8', 'ok'),
-    '/health/db': (_req, res) =>
-      sendJson(res, 200, { status: 'ok', check: 'db', simulated: true, latencyMs: 0 }),
+    '/health/db': async (_req, res) => {
+      const { ok, body } = await store.health();
+      sendJson(res, ok ? 200 : 503, body);
+    },
     '/health/cache': (_req, res) =>
       sendJson(res, 200, { status: 'ok', check: 'cache', simulated: true, latencyMs: 0 }),
-    '/api/products': (_req, res) => send(res, 200, 'application/json; charset=utf-8', productsJson),
+    '/api/products': async (_req, res) => send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(await store.products())}\n`),
   };
 
   /** @param {any} req @param {any} res @param {URL} url */
@@ -57,7 +59,7 @@ export function createApp({ release, assets, state, logRequests }) {
     const handler = exact[path];
     if (handler) return handler(req, res, url);
     if (path.startsWith('/api/products/')) {
-      const product = findProduct(path.slice('/api/products/'.length));
+      const product = await store.product(path.slice('/api/products/'.length));
       return product
         ? sendJson(res, 200, product)
         : sendJson(res, 404, { error: 'no such product' });

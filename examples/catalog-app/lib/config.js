@@ -29,7 +29,13 @@ export function readConfig(env = process.env) {
     drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 10_000, 0, 3_600_000),
     keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', 5000, 1, 3_600_000),
     logRequests: env.LOG_REQUESTS !== '0' && env.LOG_REQUESTS !== 'false',
+    catalogStore: env.CATALOG_STORE || 'memory',
+    databaseUrl: env.DATABASE_URL || undefined,
   };
+  if (config.catalogStore !== 'memory' && config.catalogStore !== 'postgres')
+    errors.push(`CATALOG_STORE: expected "memory" or "postgres", got ${JSON.stringify(config.catalogStore)}`);
+  if (config.catalogStore === 'postgres' && !config.databaseUrl)
+    errors.push('CATALOG_STORE=postgres: expected DATABASE_URL, the database whose products table holds the catalog');
   if (config.drainGraceMs > config.drainTimeoutMs)
     errors.push(
       `DRAIN_GRACE_MS (${config.drainGraceMs}) must not exceed DRAIN_TIMEOUT_MS (${config.drainTimeoutMs})`,

@@ -142,4 +142,13 @@ describe('start-up', () => {
       expect.stringMatching(/^COLOR:/),
     ]);
   });
+
+  it('exits 2 for a catalog store it does not know, and for postgres without DATABASE_URL', { timeout: 10_000 }, async () => {
+    const unknown = start({ env: { PORT: '0', CATALOG_STORE: 'mysql' } });
+    expect((await unknown.exited).code).toBe(2);
+    expect(unknown.lines.filter((l) => l.msg === 'bad setting').map((l) => l.error)).toEqual([expect.stringMatching(/^CATALOG_STORE: expected "memory" or "postgres"/)]);
+    const noUrl = start({ env: { PORT: '0', CATALOG_STORE: 'postgres' } });
+    expect((await noUrl.exited).code).toBe(2);
+    expect(noUrl.lines.filter((l) => l.msg === 'bad setting').map((l) => l.error)).toEqual([expect.stringMatching(/^CATALOG_STORE=postgres: expected DATABASE_URL/)]);
+  });
 });

@@ -1,4 +1,4 @@
-export { configSchema, type AppConfig, type ConfigInput } from './schema';
+export { configSchema, EMBEDDED_DATABASE_VARIABLE, type AppConfig, type ConfigInput } from './schema';
 export { loadConfig, listEnvironments, BASE_FILE, type Config, type LoadOptions, type LoadResult } from './load';
 export { formatProblem, type Problem } from './problems';
 export { parseJsonText, type JsonParseResult } from './json-source';

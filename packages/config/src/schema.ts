@@ -298,10 +298,16 @@ const shared = z
   })
   .describe('Persistent paths under <root>/<app>/shared/, seeded from the first release that has them; writable by the app');
 
+/** The variable the app finds the embedded database's URL in. */
+export const EMBEDDED_DATABASE_VARIABLE = 'DATABASE_URL';
+
 const migrations = z
   .strictObject({
     directory: relativePath.default('migrations').describe('Versioned SQL files inside the release'),
-    database: z.enum(['postgres', 'pglite'], { error: 'expected "postgres" or "pglite"' }).default('postgres'),
+    database: z
+      .enum(['postgres', 'pglite'], { error: 'expected "postgres" or "pglite"' })
+      .default('postgres')
+      .describe('"postgres": the server at the URL in urlSecret; "pglite": an embedded database under the deploy root (this machine only), which Switchyard serves to the app on a unix socket and names in its DATABASE_URL'),
     urlSecret: secretName.default('DATABASE_URL').describe('Secret holding the database URL (postgres)'),
     command: command
       .optional()
@@ -309,6 +315,9 @@ const migrations = z
         "The app's own migration tool instead of SQL files (Django's manage.py migrate, prisma migrate deploy): run in the new release on the server, with its environment, before it starts; the safety check does not apply",
       ),
     contractCommand: command.optional().describe('With command: run in the new release once the old colour has stopped'),
+    seed: relativePath
+      .optional()
+      .describe("SQL file in the release loaded once into the environment's database by pnpm dev:setup, after the migrations (a developer's sample data); no deploy runs it"),
   })
   .describe('Database migrations: expand before the new colour starts, contract once the old one has stopped');
 
@@ -425,6 +434,14 @@ export const configSchema = z
     if (auth) needsSecret(auth.passwordSecret, ['nginx', 'staging', 'basicAuth', 'passwordSecret']);
     // The app's own tool reads its own settings; SQL files need the URL.
     if (config.migrations?.database === 'postgres' && !config.migrations.command) needsSecret(config.migrations.urlSecret, ['migrations', 'urlSecret']);
+    if (config.migrations?.database === 'pglite') {
+      // Switchyard serves the embedded database and gives the app its URL; a second one would win or lose by file order.
+      const served = 'is set by Switchyard to the embedded database (migrations.database "pglite"); expected it nowhere else';
+      config.secrets.forEach((name, i) => {
+        if (name === EMBEDDED_DATABASE_VARIABLE) ctx.addIssue({ code: 'custom', path: ['secrets', i], message: `${name} ${served}` });
+      });
+      if (EMBEDDED_DATABASE_VARIABLE in config.env) ctx.addIssue({ code: 'custom', path: ['env', EMBEDDED_DATABASE_VARIABLE], message: served });
+    }
     if (config.modules.includes('worker') && !config.start.worker)
       ctx.addIssue({ code: 'custom', path: ['start', 'worker'], message: 'expected a command, because the worker module is enabled' });
     if (config.systemd.stopTimeoutSec * 1000 <= config.nginx.drainMs)

@@ -25,6 +25,9 @@ export function writeDemoConfig(options: DemoConfigOptions): string {
     nginx: { listen: { address: '127.0.0.1', port: options.port } },
     assets: { type: 'local', directory: join(options.root, 'assets') },
     keepOldWarm: true,
+    // The load runs measure the switch, not the embedded database, which serves one query at a time:
+    // the demo's catalog is the app's built-in one.
+    env: { CATALOG_STORE: 'memory' },
     // A broken release fails every check at once; there is no point waiting 30 s to say so.
     health: { timeoutMs: 8000 },
   });

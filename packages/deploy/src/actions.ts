@@ -21,6 +21,8 @@ export type Action =
   | { kind: 'check-asset-store' }
   /** The release's built `assets.from` folder published (only what changed), its manifest written into the release. */
   | { kind: 'publish-assets'; releaseId: string; deployId: string }
+  /** The embedded database's server (migrations.database "pglite") started unless it runs, and answering: before migrations and colours. */
+  | { kind: 'start-database' }
   | { kind: 'link-color'; color: Color; releaseId: string }
   /**
    * The environment's pending migrations of a phase, read from the release's source: expand before

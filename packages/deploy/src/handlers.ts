@@ -4,6 +4,7 @@ import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedF
 import type { Action } from './actions';
 import type { StepContext } from './context';
 import { waitUntilUnused } from './drain';
+import { ensureEmbeddedDatabase } from './embedded-database';
 import { DeployFailed } from './errors';
 import { colorEndpoint, failingCheck } from './health';
 import { checkNginxCanReachRunDir, nginxWorkerGroup, shareRunDirWithNginx, whyNginxCannotReach } from './nginx-access';
@@ -192,6 +193,11 @@ const handlers: Handlers = {
   async 'publish-assets'(ctx, { releaseId, deployId }) {
     const { publishReleaseAssets } = await import('./publish-release-assets');
     await publishReleaseAssets(ctx, releaseId, deployId);
+  },
+
+  async 'start-database'(ctx) {
+    const { started, pid, ms } = await ensureEmbeddedDatabase(ctx.config, ctx.host);
+    ctx.out.emit({ type: 'note', message: started ? `started (pid ${pid}); answering after ${(ms / 1000).toFixed(2)} s` : `running (pid ${pid})` });
   },
 
   async migrate(ctx, { phase, source, deployId, releaseId }) {

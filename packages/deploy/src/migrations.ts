@@ -17,9 +17,10 @@ import {
   postgresDatabase,
   readMigrationFolder,
 } from '@switchyard/migrate';
-import { acquireLock, type Host, LockedError } from '@switchyard/host';
-import { serverLayout } from '@switchyard/templates';
+import { acquireLock, type Host, localHost, LockedError } from '@switchyard/host';
+import { embeddedDatabaseUrl, serverLayout } from '@switchyard/templates';
 import type { ShipSource } from './actions';
+import { embeddedDatabaseRuns } from './embedded-database';
 import { connect, type ConnectOptions, serversOf } from './runtime';
 
 /** The migrations section, or a clear error naming the file when the config has none. */
@@ -33,7 +34,8 @@ const PGLITE_WAIT_MS = 60_000;
 
 /**
  * The database the config names: PostgreSQL at the URL in its secret, or PGlite in its data
- * directory under the deploy root (this machine's: an embedded database lives where the app runs).
+ * directory under the deploy root (this machine's: an embedded database lives where the app runs),
+ * through its server's socket while that runs, opened here otherwise.
  */
 export interface OpenOptions {
   /** Names the command in the embedded database's lock, for the one that has to wait. */
@@ -53,7 +55,10 @@ export async function openMigrationDatabase(config: Config, host?: Host, options
     throw new UsageError(
       `${config.paths.configFile}: migrations.database: "pglite" keeps its data on this machine, under the deploy root; a server reached by SSH needs "postgres"`,
     );
-  const dir = serverLayout(config).pgliteDir;
+  const layout = serverLayout(config);
+  // While its server runs, the server holds the directory: every command goes through its socket, as the app does.
+  if (await embeddedDatabaseRuns(config, localHost())) return postgresDatabase(embeddedDatabaseUrl(layout));
+  const dir = layout.pgliteDir;
   if (options.readOnly && !existsSync(dir)) throw new UsageError(`the embedded database ${dir} does not exist yet: the first deploy or pnpm migrate creates it`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // PGlite takes no lock on its data directory, and two processes that open it at once corrupt it

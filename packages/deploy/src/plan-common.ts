@@ -1,9 +1,25 @@
 import type { Config } from '@switchyard/config';
 import type { DeployState } from '@switchyard/host';
-import { bucketLinks, type Color, type LinkSpec, type LiveState, renderAll, renderLiveColor, renderWorkerUnit, serverLayout, workerUnitName } from '@switchyard/templates';
+import {
+  bucketLinks,
+  type Color,
+  type LinkSpec,
+  type LiveState,
+  renderAll,
+  renderLiveColor,
+  renderWorkerUnit,
+  servesEmbeddedDatabase,
+  serverLayout,
+  workerUnitName,
+} from '@switchyard/templates';
 import type { Action, Step } from './actions';
 import type { Facts } from './facts';
 import { colorStopped, switched } from './state-changes';
+
+/** The embedded database's server, when Switchyard serves one: before migrations touch it and before a colour that reaches it starts. */
+export function startDatabaseSteps(config: Config): Step[] {
+  return servesEmbeddedDatabase(config) ? [{ name: 'Start the embedded database', action: { kind: 'start-database' } }] : [];
+}
 
 export function releasesOf(facts: Facts, overrides: Partial<Record<Color, string>>): Partial<Record<Color, string>> {
   const releases: Partial<Record<Color, string>> = {};

@@ -3,7 +3,7 @@ import { type Color, otherColor } from '@switchyard/templates';
 import type { ShipSource, Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, pointIdleStep, releasesOf, repairLiveLinkSteps, replaceColorSteps, stopColorSteps, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, pointIdleStep, releasesOf, repairLiveLinkSteps, replaceColorSteps, startDatabaseSteps, stopColorSteps, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning, colorStopped, releasesPruned, withRelease } from './state-changes';
 
 export interface DeployInput {
@@ -95,6 +95,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
     ...(config.assets
       ? [{ name: `Publish assets (${config.assets.from})`, action: { kind: 'publish-assets', releaseId: input.releaseId, deployId: input.deployId } } as const]
       : []),
+    ...startDatabaseSteps(config),
     ...beforeExpand,
     ...(facts.runsMigrations
       ? [{ name: 'Run expand migrations (what the live colour tolerates)', action: { kind: 'migrate', phase: 'expand', source: input.source, deployId: input.deployId, releaseId: input.releaseId } } as const]

@@ -3,7 +3,7 @@ import { otherColor } from '@switchyard/templates';
 import type { Step } from './actions';
 import { DeployFailed } from './errors';
 import type { Facts } from './facts';
-import { drainSteps, releasesOf, repairLiveLinkSteps, replaceColorSteps, startNginxSteps, switchSteps, writeFilesStep } from './plan-common';
+import { drainSteps, releasesOf, repairLiveLinkSteps, replaceColorSteps, startDatabaseSteps, startNginxSteps, switchSteps, writeFilesStep } from './plan-common';
 import { colorRunning } from './state-changes';
 
 /**
@@ -61,7 +61,7 @@ export function planRollback(baseConfig: Config, facts: Facts, input: RollbackIn
         ]
       : [];
 
-  const steps: Step[] = [...migrationStep('before-start'), ...startNginxSteps(facts), ...repairLiveLinkSteps(facts)];
+  const steps: Step[] = [...startDatabaseSteps(config), ...migrationStep('before-start'), ...startNginxSteps(facts), ...repairLiveLinkSteps(facts)];
   let state = facts.state;
   if (!warm) {
     const sha = facts.state.releases.find((r) => r.id === release)?.sha ?? '0000';

@@ -19,6 +19,7 @@ export { readEnvFiles } from './env-files';
 export { type ProcessIdentity, processIdentity, isRunning, waitForExit } from './proc';
 export type { ProcessDriver, ProcessRun, StopOptions } from './process-driver';
 export { expandCommand, plainDriver, type PlainDriverOptions } from './plain-driver';
+export { detachedProcess, type DetachedProcess, type DetachedStart } from './detached-process';
 export { waitFor, type WaitOptions } from './wait-for';
 export { countTcpConnections, countUnixConnections, type ListenTarget, openConnections } from './connections';
 export { type Identity, type PathStat, processIdentityOf, statChain, statPaths, whyCannotConnect } from './access';

@@ -11,3 +11,4 @@ export { type AppliedMigration, type Phase } from './schema';
 export { splitStatements, type Statement } from './statements';
 export { JOURNAL_TABLE } from './journal';
 export { checkMigration, formatFinding, RULES, type Finding, type RuleId } from './safety';
+export { servePglite, type ServedPglite, type ServeOptions } from './serve-pglite';

@@ -1,5 +1,6 @@
-import { type Config, moduleEnvironment } from '@switchyard/config';
+import { type Config, EMBEDDED_DATABASE_VARIABLE, moduleEnvironment } from '@switchyard/config';
 import { assetBaseUrl } from './assets-url';
+import { embeddedDatabaseUrl, servesEmbeddedDatabase } from './embedded-database';
 import { RenderError } from './errors';
 import { safe } from './guard';
 import { type Color, serverLayout } from './layout';
@@ -36,7 +37,7 @@ export function renderEnvFile(config: Pick<Config, 'app' | 'env' | 'secrets' | '
   return envFile(`Environment of ${safe.app(config.app, 'app')}: variables and secrets. Keep this file 0600.`, lines);
 }
 
-type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env' | 'nginx' | 'assets'>;
+type ColorEnvConfig = Pick<Config, 'app' | 'server' | 'start' | 'modules' | 'env' | 'nginx' | 'assets' | 'migrations'>;
 
 /**
  * For apps that drain on SIGTERM themselves (optional: Switchyard sends SIGTERM only once nginx
@@ -50,7 +51,8 @@ function drainVariables(config: ColorEnvConfig): Record<string, string> {
 
 /**
  * What one colour needs to know: who it is, which release, where to listen and write, which
- * modules, and where its published assets are (the base URL, and the manifest naming each one's URL).
+ * modules, where its published assets are (the base URL, and the manifest naming each one's URL),
+ * and where the embedded database is when Switchyard serves it.
  */
 export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: string): Record<string, string> {
   if (!RELEASE_ID.test(releaseId)) throw new RenderError('releaseId: expected 1–64 letters, digits and ._-');
@@ -69,6 +71,7 @@ export function colorVariables(config: ColorEnvConfig, color: Color, releaseId: 
     TMPDIR: layout.colorTmpDir(color),
     ...where,
     ...(config.assets ? { ASSETS_BASE_URL: assetBaseUrl(config.assets), ASSETS_MANIFEST: layout.assetManifest(releaseId) } : {}),
+    ...(servesEmbeddedDatabase(config) ? { [EMBEDDED_DATABASE_VARIABLE]: embeddedDatabaseUrl(layout) } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ export { appUnitName, execStart, renderAppUnit, renderWorkerUnit, workerUnitName
 export { type HardeningProfile } from './systemd/hardening';
 export { colorVariables, renderColorEnv, renderEnvFile } from './env-file';
 export { assetBaseUrl } from './assets-url';
+export { EMBEDDED_DATABASE_PORT, embeddedDatabaseSocket, embeddedDatabaseUrl, servesEmbeddedDatabase } from './embedded-database';
 export { diffText } from './diff';
 export { LOG_MAX_BYTES, LOG_PIPE_LINES, renderLogPipeScript } from './log-pipe';
 export { PRIVILEGED_COMMANDS, type ProgramPaths, renderSudoers, renderSystemNginxInclude } from './privileged';

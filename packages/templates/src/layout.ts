@@ -23,6 +23,10 @@ export interface ServerLayout {
   envFile: string;
   /** PGlite's data directory (migrations.database "pglite"): the embedded database outlives releases. */
   pgliteDir: string;
+  /** The embedded database's server: its socket directory (libpq's `host=`), pid file and log. */
+  pgliteSocketDir: string;
+  pglitePidFile: string;
+  pgliteLog: string;
   colorsDir: string;
   /** colors/<colour> -> ../releases/<id> */
   colorLink(color: Color): string;
@@ -107,6 +111,9 @@ export function serverLayout(config: Pick<Config, 'app' | 'server'>): ServerLayo
     sharedDir,
     envFile: join(sharedDir, 'env'),
     pgliteDir: join(sharedDir, 'pglite'),
+    pgliteSocketDir: join(runDir, 'pglite'),
+    pglitePidFile: join(runDir, 'pglite.pid'),
+    pgliteLog: join(logDir, 'pglite.log'),
     colorsDir,
     colorLink: (color) => join(colorsDir, color),
     runDir,

@@ -1,0 +1,1 @@
+export { type PartOutcome, summarizeParts } from './parts';

@@ -79,10 +79,16 @@ describe('setUpSecrets', () => {
     expect(parse(envLocal(root))).toEqual(answers);
   });
 
-  it('refuses a typed value with a quote before writing any value', async () => {
+  it('refuses a typed value with a quote as soon as it is typed, writing nothing', async () => {
     const root = tempProject({ '.env.example': EXAMPLE }, IGNORING);
-    const error = await usageError(run(root, { mode: 'ask', ask: async (entry) => (entry.name === 'DATABASE_URL' ? "it's" : 'fine') }));
-    expect(error.message).toMatch(/^\.env\.local: the value given for DATABASE_URL holds a line break or a quote/);
+    const asked: string[] = [];
+    const ask = async (entry: ExampleEntry) => {
+      asked.push(entry.name);
+      return "it's";
+    };
+    const error = await usageError(run(root, { mode: 'ask', ask }));
+    expect(error.message).toMatch(/^\.env\.local: the value given for SESSION_SECRET holds a line break or a quote/);
+    expect(asked).toEqual(['SESSION_SECRET']);
     expect(existsSync(join(root, '.env.local'))).toBe(false);
   });
 

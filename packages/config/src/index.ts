@@ -3,7 +3,7 @@ export { loadConfig, listEnvironments, BASE_FILE, type Config, type LoadOptions,
 export { formatProblem, type Problem } from './problems';
 export { parseJsonText, type JsonParseResult } from './json-source';
 export { Secret, redactText } from './secret';
-export { dotenvFiles } from './secrets';
+export { dotenvFiles, loadSecrets, type SecretSources, type SecretsResult } from './secrets';
 export { configJsonSchema, baseJsonSchema } from './json-schema';
 export { describeConfig } from './describe';
 export { deepMerge } from './merge';

@@ -5,3 +5,6 @@ export { type NewValue, type EnvFileWrite, appendEnvValues, checkWritableValue, 
 export { committableEnvFiles } from './git-ignored';
 export { type PromptStreams, promptSecret } from './prompt-secret';
 export { type SetUpSecretsOptions, type SecretsOutcome, setUpSecrets } from './set-up-secrets';
+export { checkPrerequisites, ensurePrerequisites, type CheckOptions, type EnsureOptions, type EnsureResult } from './prerequisites';
+export type { PrerequisiteFinding } from './finding';
+export { checkLines } from './check-lines';

@@ -1,0 +1,11 @@
+import { resolve } from 'node:path';
+import { type Config, loadConfig } from '@switchyard/config';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
+
+/** config/local.json over config/base.json, as dev:setup loads it. */
+export function localConfig(): Config {
+  const { config, errors } = loadConfig({ environment: 'local', cwd: PROJECT_ROOT });
+  if (!config) throw new Error(`config/local.json does not load: ${JSON.stringify(errors)}`);
+  return config;
+}

@@ -14,7 +14,7 @@ describe('a deploy root that nginx cannot reach', () => {
       'base.json': { ...readJson('config/base.json'), source: { type: 'path', path: join(REPO, 'examples/catalog-app') } },
       'local.json': { ...readJson('config/local.json'), server: { type: 'local', root: join(closed, 'srv') }, supervisor: 'plain' },
     });
-    const result = await runScript('deploy', ['--env', 'local', '--config-dir', join(project, 'config')]);
+    const result = await runScript('deploy', ['--env', 'local', '--config-dir', join(project, 'config')], { env: { SESSION_SECRET: 'a'.repeat(64) } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${closed} (mode 700) is not traversable by others; chmod o+x`);
     expect(existsSync(join(closed, 'srv/catalog/releases'))).toBe(true);

@@ -42,6 +42,9 @@ describe.skipIf(unavailable !== undefined)('a deploy to three servers', () => {
       nginx: { listen: { address: '0.0.0.0' } },
       // The one filesystem again: the servers publish into one folder, each its own copy of the same files.
       assets: { directory: join(roots[0]!, 'assets') },
+      // These servers reach no package registry (their namespaces route to each other alone): the
+      // sample app's one dependency, optional (node-postgres, for its database mode), is left out.
+      build: { install: ['npm', 'ci', '--omit=dev', '--omit=optional', '--no-audit', '--no-fund'] },
     });
   });
 

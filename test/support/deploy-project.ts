@@ -302,6 +302,8 @@ export async function deployProject(preferredPort: number, configPatch: Json = {
   // hundreds of MB, the catalog read from it) is not every test's: a test that wants one says so.
   delete local.migrations;
   delete (local.env as Json).CATALOG_STORE;
+  // Its secrets come from the developer's .env.local (pnpm dev:setup); a test that needs one sets it.
+  delete local.secrets;
   // The sample app has a public/ folder to publish; another app says where its assets are, if it has any.
   if (options.base) delete local.assets;
   else local = deepMerge(local, { assets: { type: 'local', directory: join(serverRoot, 'assets') } }) as Json;

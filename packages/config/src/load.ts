@@ -31,6 +31,11 @@ export interface LoadOptions {
   configDir?: string;
   cwd?: string;
   processEnv?: Readonly<Record<string, string | undefined>>;
+  /**
+   * "allow": a secret that is not set is left out of secretValues instead of being an error, for
+   * the one command that sets them up (pnpm dev:setup). Every other command needs them all.
+   */
+  missingSecrets?: 'error' | 'allow';
 }
 
 export interface LoadResult {
@@ -136,7 +141,7 @@ export function loadConfig(options: LoadOptions): LoadResult {
     directories: [projectRoot, cwd],
     processEnv: options.processEnv ?? process.env,
   });
-  for (const { name, lookedIn } of secrets.missing)
+  for (const { name, lookedIn } of options.missingSecrets === 'allow' ? [] : secrets.missing)
     errors.push({
       file: shownFile,
       path: `${result.data.deploySecrets.includes(name) ? 'deploySecrets' : 'secrets'}.${name}`,

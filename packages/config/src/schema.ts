@@ -434,6 +434,12 @@ export const configSchema = z
     if (auth) needsSecret(auth.passwordSecret, ['nginx', 'staging', 'basicAuth', 'passwordSecret']);
     // The app's own tool reads its own settings; SQL files need the URL.
     if (config.migrations?.database === 'postgres' && !config.migrations.command) needsSecret(config.migrations.urlSecret, ['migrations', 'urlSecret']);
+    if (config.migrations?.database === 'pglite' && config.server.type !== 'local')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['migrations', 'database'],
+        message: 'expected "postgres" for a server reached by SSH: "pglite" is an embedded database that Switchyard keeps and serves on this machine, under the deploy root',
+      });
     if (config.migrations?.database === 'pglite') {
       // Switchyard serves the embedded database and gives the app its URL; a second one would win or lose by file order.
       const served = 'is set by Switchyard to the embedded database (migrations.database "pglite"); expected it nowhere else';

@@ -25,14 +25,16 @@ export function writeDemoConfig(options: DemoConfigOptions): string {
     nginx: { listen: { address: '127.0.0.1', port: options.port } },
     assets: { type: 'local', directory: join(options.root, 'assets') },
     keepOldWarm: true,
-    // The load runs measure the switch, not the embedded database, which serves one query at a time:
-    // the demo's catalog is the app's built-in one.
+    // The load runs measure the switch, not a database: the demo's catalog is the app's built-in one.
     env: { CATALOG_STORE: 'memory' },
     // A broken release fails every check at once; there is no point waiting 30 s to say so.
     health: { timeoutMs: 8000 },
   });
   writeFileSync(join(dir, 'base.json'), JSON.stringify(read('base.json'), null, 2));
-  writeFileSync(join(dir, 'local.json'), JSON.stringify(local, null, 2));
+  // The demo runs on a fresh clone, before anyone has made a .env.local (pnpm dev:setup): no secrets.
+  // Its migrations are its own (demo-migrations.ts, in each release's migrations/) on the embedded
+  // database, without the developer's seed.
+  writeFileSync(join(dir, 'local.json'), JSON.stringify({ ...(local as Record<string, unknown>), secrets: [], migrations: { database: 'pglite' } }, null, 2));
   for (const schema of ['schema.json', 'schema.base.json']) writeFileSync(join(dir, schema), readFileSync(join(options.projectConfigDir, schema)));
   return dir;
 }

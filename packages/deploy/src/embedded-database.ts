@@ -48,7 +48,11 @@ export async function ensureEmbeddedDatabase(config: Config, host: Host): Promis
   const began = performance.now();
   const running = await server.running();
   if (!running) {
-    // Only the deploy user enters it: the socket takes no password.
+    // Only the deploy user enters it: the socket takes no password. Its parents first, with the
+    // usual modes: nginx's workers go through run/ to the colours' sockets (before the deploy's own
+    // checks, when dev:setup starts the database first).
+    await host.mkdirp(layout.runDir);
+    await host.mkdirp(layout.sharedDir);
     await host.mkdirp(layout.pgliteSocketDir, 0o700);
     await server.start({
       cwd: layout.appRoot,

@@ -8,3 +8,4 @@ export { type SetUpSecretsOptions, type SecretsOutcome, setUpSecrets } from './s
 export { checkPrerequisites, ensurePrerequisites, type CheckOptions, type EnsureOptions, type EnsureResult } from './prerequisites';
 export type { PrerequisiteFinding } from './finding';
 export { checkLines } from './check-lines';
+export { devSetup, devSetupCheck, type DevSetupOptions, type DevSetupResult, LOCAL } from './dev-setup';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '@switchyard/config';
+import { type Config, UsageError } from '@switchyard/config';
 import { type Host, localHost } from '@switchyard/host';
 import type { PrerequisiteFinding } from './finding';
 import { installMissing } from './install';
@@ -31,7 +31,13 @@ export interface EnsureResult {
 
 /** The Node.js and pnpm versions the project asks for live in its root package.json. */
 function projectToolchain(config: Config): ProjectToolchain {
-  return JSON.parse(readFileSync(join(config.paths.projectRoot, 'package.json'), 'utf8')) as ProjectToolchain;
+  const file = join(config.paths.projectRoot, 'package.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ProjectToolchain;
+  } catch (error) {
+    const why = error instanceof SyntaxError ? `is not JSON (${error.message})` : `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    throw new UsageError(`${file} ${why}; it names the Node and pnpm versions the project needs (engines.node, packageManager)`);
+  }
 }
 
 function probeContext(options: CheckOptions): ProbeContext {

@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 # nginx and systemd are what Switchyard drives; rsync ships releases; flock (util-linux) holds the
 # deploy lock; openssl makes test certificates; wrk and hyperfine load and time the demo and the
 # benchmarks; git gives release ids their sha; python3-django and gunicorn run the Django example
-# (examples/django-site) with Debian's /usr/bin/python3, no pip. openssh-client reaches servers;
+# (examples/django-site) with Debian's /usr/bin/python3, no pip, and python3-psycopg2 lets it use
+# PostgreSQL (the embedded database, served over the wire protocol, in test/embedded-database.test.ts). openssh-client reaches servers;
 # openssh-server, sudo and iproute2 (network namespaces) make the servers the remote tests deploy to.
 # postgresql gives the migration tests a real server: packages/testbed runs a private one per test file.
 # awscli and rclone are the peers `pnpm bench:assets` publishes beside (it runs /usr/bin/aws by path).
 # libnginx-mod-http-brotli-static lets nginx send the brotli twins of published assets (assets.precompress).
-SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django gunicorn
+SYSTEM_PACKAGES=(nginx systemd util-linux rsync openssl wrk hyperfine git ca-certificates python3-django python3-psycopg2 gunicorn
   openssh-client openssh-server sudo iproute2 postgresql awscli rclone libnginx-mod-http-brotli-static)
 
 missing=()

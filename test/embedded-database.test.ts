@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { deployProject } from './support/deploy-project';
  * through node-postgres, as any app would; migrations and `pnpm migrate` go through the same socket
  * while the server runs.
  */
+
+const DJANGO = join(import.meta.dirname, '..', 'examples/django-site');
 
 const pidOf = (appRoot: string) => Number(readFileSync(join(appRoot, 'run/pglite.pid'), 'utf8').split(' ')[0]);
 
@@ -57,5 +59,35 @@ describe('the embedded database (PGlite) served to the app', () => {
     expect(third.stdout).toMatch(/▸ Start the embedded database\n {4}started \(pid \d+\)/);
     expect(pidOf(project.appRoot)).not.toBe(server);
     expect(JSON.parse((await project.get('/api/products')).body)).toEqual([{ id: 42, name: 'Signal box key', price: 1200, stock: 3 }]);
+  });
+
+  it('serves a Django site through psycopg2: its own manage.py migrate and its pages reach it by DATABASE_URL', { timeout: 240_000 }, async ({ onTestFinished }) => {
+    const project = await deployProject(
+      19172,
+      {
+        start: { command: ['/usr/bin/gunicorn', '--bind', 'unix:${SOCKET_PATH}', '--workers', '2', 'mysite.wsgi'] },
+        secrets: ['DJANGO_SECRET_KEY'],
+        migrations: { database: 'pglite', command: ['/usr/bin/python3', 'manage.py', 'migrate', '--noinput'] },
+        health: { path: '/health/db', expectText: 'ok', checks: [] },
+      },
+      { base: { app: 'shop' } },
+    );
+    onTestFinished(() => project.cleanup());
+    writeFileSync(join(project.dir, '.env'), 'DJANGO_SECRET_KEY=a-test-key-for-the-django-example-site-0123456789\n', { mode: 0o600 });
+
+    const deploy = await project.deploy(DJANGO);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect(deploy.stdout).toMatch(/▸ Start the embedded database\n {4}started[^\n]*\n(?:.*\n)*? {2}▸ Run expand migrations[^\n]*\n(?:.*\n)*? {4}\| +Applying shop\.0001_initial\.\.\. OK/);
+    // Django's tables are in the embedded database, not in an SQLite file.
+    expect(existsSync(join(project.appRoot, 'shared/data/db.sqlite3'))).toBe(false);
+    const client = new pg.Client({ connectionString: `postgresql://postgres@localhost/postgres?host=${project.appRoot}/run/pglite` });
+    await client.connect();
+    try {
+      await client.query("INSERT INTO shop_product (name, price_cents) VALUES ('Guard''s flag', 700)");
+    } finally {
+      await client.end();
+    }
+    // Its pages read the same database: the row written beside them is among those its migrations made.
+    expect(JSON.parse((await project.get('/api/products')).body)).toContainEqual(expect.objectContaining({ name: "Guard's flag", price_cents: 700 }));
   });
 });

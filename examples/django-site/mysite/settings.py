@@ -7,6 +7,7 @@ exists.
 """
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -61,9 +62,32 @@ WSGI_APPLICATION = "mysite.wsgi.application"
 # nginx sets X-Forwarded-Proto from the scheme the client used (and replaces any the client sent).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# data/ is the persistent directory shared by every release; the deployer links it into the release.
+
+
+def postgres_from_url(url):
+    """DATABASE_URL as libpq reads it: postgresql://user:password@host:port/name, where a query's
+    host=/dir names a unix socket directory (Switchyard's embedded database gives one)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured("DATABASE_URL: expected a postgresql:// URL")
+    query = parse_qs(parts.query)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": query.get("host", [parts.hostname or ""])[0],
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+    }
+
+
+# With DATABASE_URL, PostgreSQL through psycopg2 (Debian's python3-psycopg2). Without it, SQLite in
+# data/, the persistent directory shared by every release, which the deployer links into the release.
 DATABASES = {
-    "default": {
+    "default": postgres_from_url(os.environ["DATABASE_URL"])
+    if os.environ.get("DATABASE_URL")
+    else {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "data" / "db.sqlite3",
         # Each worker thread keeps its connection for a minute instead of opening the file (and

@@ -1,6 +1,7 @@
 import { dirname, basename } from 'node:path';
 import { checkDeployRoot, COMMAND_TIMEOUT_MS, CommandError, HostFileError, readEnvFiles, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
-import { type Color, COLOR_ROUTE, type LinkSpec, renderLiveColor, type RenderedFile } from '@switchyard/templates';
+import { EMBEDDED_DATABASE_VARIABLE } from '@switchyard/config';
+import { type Color, COLOR_ROUTE, embeddedDatabaseUrl, type LinkSpec, renderLiveColor, type RenderedFile, servesEmbeddedDatabase } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
 import { waitUntilUnused } from './drain';
@@ -207,6 +208,8 @@ const handlers: Handlers = {
       const command = phase === 'expand' ? migrations.command : migrations.contractCommand;
       if (!command) return;
       const env = await readEnvFiles(ctx.host, [ctx.layout.envFile]);
+      // The embedded database's URL is the colours' (run/<colour>.env): the tool needs it as much.
+      if (servesEmbeddedDatabase(ctx.config)) env[EMBEDDED_DATABASE_VARIABLE] = embeddedDatabaseUrl(ctx.layout);
       const traffic = phase === 'expand' ? 'nothing was started; traffic is unchanged' : 'the switch to it stands';
       const failed = (how: string) => new DeployFailed(`${command.join(' ')} ${how} in release ${releaseId}; ${traffic}`);
       // Its output as it comes: a long migration shows its progress, not minutes of silence.

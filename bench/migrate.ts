@@ -118,12 +118,12 @@ async function main(): Promise<void> {
   const configDir = statusProject(join(tmp, 'project'), source, postgres.url);
   const commands = cli(REPO);
   const statusArgs = ['status', '--env', 'local', '--config-dir', configDir, '--source', source];
-  const warmUp = await commands.node('migrate', statusArgs);
+  const warmUp = await commands.bin('migrate', statusArgs);
   if (warmUp.code !== 0 || !warmUp.output.includes('\n0 pending')) throw new Error(`migrate status exited ${warmUp.code}, expected 0 pending:\n${warmUp.output.slice(-2000)}`);
   const [status, help, psqlTimes, node] = await rounds(plan.rounds, [
-    ['migrate status', () => commands.node('migrate', statusArgs)],
+    ['migrate status', () => commands.bin('migrate', statusArgs)],
     // Prints the usage and exits: Node's start and the bundle's load, without config or database.
-    ['migrate --help', () => commands.node('migrate', ['--help'])],
+    ['migrate --help', () => commands.bin('migrate', ['--help'])],
     ['psql', () => timeChild(psql, ['-X', '-c', 'select 1', postgres.url], { cwd: REPO, timeoutMs: 30_000 })],
     ['node -e 0', () => timeChild(process.execPath, ['-e', '0'], { cwd: REPO, timeoutMs: 30_000 })],
   ]);
@@ -156,8 +156,8 @@ async function main(): Promise<void> {
   for (const line of formatTable(
     ['command', 'median', '÷ psql'],
     [
-      row('node dist/commands/migrate.mjs status', statusMs),
-      row('node dist/commands/migrate.mjs --help (start + bundle load)', median(help!.wallMs)),
+      row('bin/switchyard migrate status', statusMs),
+      row('bin/switchyard migrate --help (start + bundle load)', median(help!.wallMs)),
       row(`psql -X -c 'select 1'`, psqlMs),
       row('node -e 0 (Node start alone)', median(node!.wallMs)),
       row('migrator.status() in this process', median(inProcessMs)),

@@ -73,7 +73,7 @@ const flags = (project: BenchProject) => ['--env', 'local', '--config-dir', proj
 
 async function timed(commands: Cli, name: string, target: Target, extra: string[]) {
   const before = target.handshakes();
-  const run = await commands.node(name, [...flags(target.project), ...extra]);
+  const run = await commands.bin(name, [...flags(target.project), ...extra]);
   if (run.code !== 0) throw new Error(`${target.label}: ${name} exited ${run.code}:\n${run.output.slice(-2000)}`);
   const after = target.handshakes();
   return { ms: run.ms, handshakes: after.map((count, i) => count - before[i]!) };

@@ -39,7 +39,7 @@ await runCommand(async () => {
   if (olderThan === undefined) throw new UsageError(`pnpm assets prune: expected --older-than AGE (such as 30d, 12h, 2w or 90m): only objects last written longer ago than that are deleted`);
   const olderThanMs = parseAge(olderThan);
   const waitSeconds = wholeNumber('wait', args.wait, { min: 0, max: 3600, of: 'seconds' });
-  const config = loadConfigOrThrow(args.env, args['config-dir']);
+  const config = await loadConfigOrThrow(args.env, args['config-dir']);
   assetsOf(config);
   const report = await pruneReleaseAssets({
     config,

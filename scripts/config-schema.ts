@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { baseJsonSchema, configJsonSchema } from '@switchyard/config';
+import { baseJsonSchema, configJsonSchema } from '@switchyard/config/validation';
 import { parseCommandLine, print, runCommand } from './lib/cli';
 
 const USAGE = `usage: pnpm config:schema [--config-dir DIR]

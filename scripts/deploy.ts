@@ -16,7 +16,7 @@ await runCommand(async () => {
     'allow-dirty': { type: 'boolean', default: false },
   });
   await deployCommand({
-    ...commandOptions(args, 'deploy'),
+    ...(await commandOptions(args, 'deploy')),
     switch: args['no-switch'] !== true,
     source: typeof args.source === 'string' ? args.source : undefined,
     allowDirty: args['allow-dirty'] === true,

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, UsageError } from '@switchyard/config';
+import { ConfigError, UsageError } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import { stopEverything } from '@switchyard/deploy';
 import { LOCAL } from '@switchyard/dev';
 import { servesEmbeddedDatabase, serverLayout } from '@switchyard/templates';

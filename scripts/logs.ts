@@ -40,7 +40,7 @@ await runCommand(async () => {
     'trust-new-host-key': { type: 'boolean', default: false },
   });
   const options = { color: onlyColor(args.color), nginx: args.nginx === true, lines: wholeNumber('lines', args.lines, { min: 0, max: 999_999, of: 'lines' }) ?? 50, since: since(args.since), follow: args.follow === true };
-  const config = loadConfigOrThrow(args.env, args['config-dir']);
+  const config = await loadConfigOrThrow(args.env, args['config-dir']);
 
   // Ctrl-C or SIGTERM ends a --follow cleanly: the tail on the server stops, the connection closes,
   // exit 0. Once: a second Ctrl-C kills at once, should the clean way hang.

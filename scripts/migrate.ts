@@ -65,7 +65,7 @@ await runCommand(async () => {
     },
     flags,
   );
-  const config = loadConfigOrThrow(args.env, args['config-dir']);
+  const config = await loadConfigOrThrow(args.env, args['config-dir']);
   migrationsOf(config);
   const source = sourceDir(config, args.source as string | undefined);
   const to = args.to as string | undefined;

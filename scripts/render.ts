@@ -42,7 +42,7 @@ await runCommand(async () => {
   const live = COLORS.find((color) => color === args.live);
   if (!live) throw new UsageError(`--live: expected blue or green\n${USAGE}`);
   const out = resolve(args.out);
-  const loaded = loadConfigOrThrow(args.env, args['config-dir']);
+  const loaded = await loadConfigOrThrow(args.env, args['config-dir']);
   const config = { ...loaded, server: { ...loaded.server, root: join(out, loaded.server.root) } };
   const files = renderAll(config, { live });
   for (const file of files) await write(file.path, file.content, file.mode);

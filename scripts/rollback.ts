@@ -10,5 +10,5 @@ contract migration it refuses, unless --migrations: then they are reverted with 
 
 await runCommand(async () => {
   const args = parseCommandLine(USAGE, { ...CHANGE_OPTIONS, migrations: { type: 'boolean', default: false } });
-  await rollbackCommand({ ...commandOptions(args, 'rollback'), migrations: args.migrations === true });
+  await rollbackCommand({ ...(await commandOptions(args, 'rollback')), migrations: args.migrations === true });
 });

@@ -18,7 +18,7 @@ await runCommand(async () => {
   const sshUser = args['ssh-user'];
   if (sshUser !== undefined && (typeof sshUser !== 'string' || !/^[a-z_][a-z0-9_-]{0,31}$/.test(sshUser)))
     throw new UsageError('--ssh-user: expected a Unix user name such as root');
-  const config = loadConfigOrThrow(args.env, args['config-dir']);
+  const config = await loadConfigOrThrow(args.env, args['config-dir']);
   await serverInitCommand({
     config,
     out: args.json ? jsonReporter(print, newDeployId()) : textReporter(print),

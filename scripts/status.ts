@@ -8,7 +8,7 @@ the last commands from the audit log.`;
 
 await runCommand(async () => {
   const args = parseCommandLine(USAGE, { 'trust-new-host-key': { type: 'boolean', default: false } });
-  const statuses = await readStatuses(loadConfigOrThrow(args.env, args['config-dir']), { trustNewHostKey: args['trust-new-host-key'] === true });
+  const statuses = await readStatuses(await loadConfigOrThrow(args.env, args['config-dir']), { trustNewHostKey: args['trust-new-host-key'] === true });
   // One server: its status object, as before; several: an array of them.
   print(args.json ? JSON.stringify(statuses.length === 1 ? statuses[0] : statuses) : formatStatuses(statuses).join('\n'));
 });

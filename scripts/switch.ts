@@ -13,5 +13,5 @@ await runCommand(async () => {
   const to = args.to;
   if (to !== undefined && to !== 'blue' && to !== 'green') throw new UsageError('--to: expected "blue" or "green"');
   const weight = wholeNumber('weight', args.weight, { min: 0, max: 100 });
-  await switchCommand({ ...commandOptions(args, 'switch'), to, weight });
+  await switchCommand({ ...(await commandOptions(args, 'switch')), to, weight });
 });

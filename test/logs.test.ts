@@ -12,9 +12,13 @@ import { remoteProject } from './support/remote-project';
 
 type OnFinished = (fn: OnTestFinishedHandler) => void;
 
+/** These tests read the app's start line among its last ones, where warm-up requests (health.warmup) would push it out. */
+const NO_WARMUP = { health: { warmup: { requests: 0 } } };
+
 /** catalog-app 1.0.0 deployed through sshd to a deploy root the deploy user owns, as server:init leaves it. */
 async function deployedOverSsh(preferredPort: number, onTestFinished: OnFinished): Promise<DeployProject> {
   const { project } = await remoteProject(preferredPort, onTestFinished);
+  project.configure(NO_WARMUP);
   const deployed = await project.deploy(await project.release('1.0.0'));
   expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
   return project;
@@ -105,7 +109,7 @@ describe('logs from a server reached over SSH', () => {
 
 describe('logs on this machine', () => {
   it('shows the colour without a host, follows, and ends on SIGTERM with exit 0', async ({ onTestFinished }) => {
-    const project = await deployProject(19157);
+    const project = await deployProject(19157, NO_WARMUP);
     onTestFinished(() => project.cleanup());
     const deployed = await project.deploy(await project.release('1.0.0'));
     expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,8 +26,10 @@ describe.skipIf(!canSwitchUser)('status reads only (needs root, to run it as nob
     });
     expect(runtimeDirs.filter((dir) => existsSync(dir))).toEqual([]);
     expect(managersOfNobody()).toBe('');
-    const bundle = join(project.dir, 'status.mjs');
-    copyFileSync(join(REPO, 'dist/commands/status.mjs'), bundle);
+    // The commands and their chunks, where nobody may read them (not the config this run remembers).
+    const commands = join(project.dir, 'commands');
+    cpSync(join(REPO, 'dist/commands'), commands, { recursive: true, filter: (path) => !path.endsWith('.config-cache') });
+    const bundle = join(commands, 'status.mjs');
 
     const result = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, bundle, '--env', 'local', '--config-dir', project.configDir, '--json'], {
       encoding: 'utf8',

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, deepMerge, loadConfig } from '@switchyard/config';
+import { type Config, deepMerge } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import { processesUnder } from '@switchyard/demo';
 import { stopEverything } from '@switchyard/deploy';
 import { type TimedChild, timeChild } from './child';

@@ -15,8 +15,8 @@ export interface Cli {
   repo: string;
   /** `pnpm <script> …` as a user types it. */
   pnpm(script: string, args: readonly string[]): Promise<TimedChild>;
-  /** `node dist/commands/<name>.mjs …`: the same command without pnpm's own start-up. */
-  node(name: string, args: readonly string[]): Promise<TimedChild>;
+  /** `bin/switchyard <name> …`: the same command without pnpm's own start-up. */
+  bin(name: string, args: readonly string[]): Promise<TimedChild>;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -25,7 +25,7 @@ export function cli(repo: string): Cli {
   return {
     repo,
     pnpm: (script, args) => timeChild('pnpm', ['-s', script, ...args], { cwd: repo, timeoutMs: TIMEOUT_MS }),
-    node: (name, args) => timeChild(process.execPath, [join(repo, 'dist/commands', `${name}.mjs`), ...args], { cwd: repo, timeoutMs: TIMEOUT_MS }),
+    bin: (name, args) => timeChild(join(repo, 'bin/switchyard'), [name, ...args], { cwd: repo, timeoutMs: TIMEOUT_MS }),
   };
 }
 
@@ -58,29 +58,34 @@ export async function rounds(runs: number, commands: [label: string, once: Runne
   return times;
 }
 
+/** What bench:switch divides by: Node's own start, and pnpm's with it (a script that only runs `node -e 0`). */
+export const FLOORS = { node: 'node -e 0 (Node start alone)', pnpm: 'pnpm bench:floor (pnpm + node -e 0)' } as const;
+
 /**
- * `pnpm switch --to blue|green` and `node dist/commands/switch.mjs --to …` (both colours running;
- * each switch goes to the colour that is not live), with pnpm's and Node's own start beside them.
+ * `pnpm switch --to blue|green` and `bin/switchyard switch --to …` (both colours running; each
+ * switch goes to the colour that is not live), `bin/switchyard status`, and the floors beside them.
  */
 export async function switchTimes(project: BenchProject, run: Cli, runs: number): Promise<CommandTimes[]> {
   let live = (await readStatus(project.config)).live ?? 'blue';
   const next = () => (live = live === 'blue' ? 'green' : 'blue');
   const flags = projectFlags(project);
-  check('warm-up switch', await run.node('switch', [...flags, '--to', next()]));
+  // The first run of a build validates the config and remembers it (loadConfigCached): not the case timed.
+  check('warm-up switch', await run.bin('switch', [...flags, '--to', next()]));
   return rounds(runs, [
     ['pnpm switch', () => run.pnpm('switch', [...flags, '--to', next()])],
-    ['node dist/commands/switch.mjs', () => run.node('switch', [...flags, '--to', next()])],
-    ['pnpm --version (pnpm start alone)', () => timeChild('pnpm', ['--version'], { cwd: run.repo, timeoutMs: TIMEOUT_MS })],
-    ['node -e 0 (Node start alone)', () => timeChild(process.execPath, ['-e', '0'], { cwd: run.repo, timeoutMs: TIMEOUT_MS })],
+    [FLOORS.pnpm, () => run.pnpm('bench:floor', [])],
+    ['bin/switchyard switch', () => run.bin('switch', [...flags, '--to', next()])],
+    ['bin/switchyard status', () => run.bin('status', flags)],
+    [FLOORS.node, () => timeChild(process.execPath, ['-e', '0'], { cwd: run.repo, timeoutMs: TIMEOUT_MS })],
   ]);
 }
 
-/** `pnpm rollback` to the warm colour, and the same through node alone (each flips back to the other release). */
+/** `pnpm rollback` to the warm colour, and the same through bin/switchyard (each flips back to the other release). */
 export async function rollbackTimes(project: BenchProject, run: Cli, runs: number): Promise<CommandTimes[]> {
   const flags = projectFlags(project);
   return rounds(runs, [
     ['pnpm rollback', () => run.pnpm('rollback', flags)],
-    ['node dist/commands/rollback.mjs', () => run.node('rollback', flags)],
+    ['bin/switchyard rollback', () => run.bin('rollback', flags)],
   ]);
 }
 
@@ -96,7 +101,9 @@ export interface DeployTiming {
   appMs: number;
   /** The watch window after the switch (health.watchMs): a wait the config asks for, not overhead. */
   watchMs: number;
-  /** Wall time less the app's start + health and the watch window. */
+  /** "Drain and stop": waiting for nginx's pooled connections to the old colour to age out, then stopping it. */
+  drainMs: number;
+  /** Wall time less the app's start + health, the watch window and the drain. */
   overheadMs: number;
 }
 
@@ -113,17 +120,17 @@ function eventTime(run: TimedChild, type: string): number | undefined {
 
 /**
  * Deploys with unchanged dependencies, round after round one through `pnpm deploy:env` and one
- * through `node dist/commands/deploy.mjs`, alternating the project's two sources (its first deploy
+ * through `bin/switchyard deploy`, alternating the project's two sources (its first deploy
  * shipped sources[0]); the colour that was live is drained and stopped, as the config says.
  */
-export async function deployTimes(project: BenchProject, run: Cli, runs: number): Promise<{ pnpm: DeployTiming[]; node: DeployTiming[] }> {
-  const out = { pnpm: [] as DeployTiming[], node: [] as DeployTiming[] };
+export async function deployTimes(project: BenchProject, run: Cli, runs: number): Promise<{ pnpm: DeployTiming[]; bin: DeployTiming[] }> {
+  const out = { pnpm: [] as DeployTiming[], bin: [] as DeployTiming[] };
   let count = 0;
   for (let i = 0; i < runs; i++)
-    for (const via of ['pnpm', 'node'] as const) {
+    for (const via of ['pnpm', 'bin'] as const) {
       const source = count++ % 2 === 0 ? project.sources[1] : project.sources[0];
       const args = [...projectFlags(project), '--source', source];
-      out[via].push(timing(check(`${via} deploy`, via === 'pnpm' ? await run.pnpm('deploy:env', args) : await run.node('deploy', args))));
+      out[via].push(timing(check(`${via} deploy`, via === 'pnpm' ? await run.pnpm('deploy:env', args) : await run.bin('deploy', args))));
     }
   return out;
 }
@@ -132,16 +139,18 @@ function timing(result: TimedChild): DeployTiming {
   const steps: Record<string, number> = {};
   let appMs = 0;
   let watchMs = 0;
+  let drainMs = 0;
   for (const event of jsonLines(result.output)) {
     if (event.type !== 'step-end' || typeof event.step !== 'string' || typeof event.durationMs !== 'number') continue;
     const kind = stepKind(event.step);
     steps[kind] = (steps[kind] ?? 0) + event.durationMs;
     if (/^(Start|Health gate) X$/.test(kind)) appMs += event.durationMs;
     if (kind.startsWith('Watch X')) watchMs += event.durationMs;
+    if (kind === 'Drain and stop X') drainMs += event.durationMs;
   }
   const beforeMs = eventTime(result, 'start') ?? Number.NaN;
   const afterMs = result.ms - (eventTime(result, 'finish') ?? Number.NaN);
-  return { wallMs: result.ms, beforeMs, afterMs, appMs, watchMs, overheadMs: result.ms - appMs - watchMs, steps };
+  return { wallMs: result.ms, beforeMs, afterMs, appMs, watchMs, drainMs, overheadMs: result.ms - appMs - watchMs - drainMs, steps };
 }
 
 export const medianOf = (times: CommandTimes) => ({ wall: median(times.wallMs), command: median(times.commandMs) });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import { type LoadResult, startLoad } from '@switchyard/demo';
 import { renderNginxMain, renderSiteConf, serverLayout, upstreamName } from '@switchyard/templates';
 import { killProcessesUnder } from './app-project';

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, ConfigError, deepMerge, loadConfig } from '@switchyard/config';
+import { type Config, ConfigError, deepMerge } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import { stopEverything } from '@switchyard/deploy';
 import { writeDemoConfig } from '@switchyard/demo';
 import { makeRelease } from '../../examples/catalog-app/make-release.mjs';

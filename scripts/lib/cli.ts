@@ -1,14 +1,16 @@
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   type Config,
   ConfigError,
   formatProblem,
-  loadConfig,
+  loadConfigCached,
   redactText,
   type Secret,
   SwitchyardError,
   UsageError,
 } from '@switchyard/config';
+import { builtCommandsDir } from '@switchyard/host';
 import { joinNegativeValues } from './whole-number';
 
 const COMMON_OPTIONS = {
@@ -69,9 +71,15 @@ export function parseCommandLine(usage: string, extra: Options = {}, argv = proc
   return values;
 }
 
+/**
+ * Where a built command remembers the config files it validated (loadConfigCached): beside the
+ * bundles, in dist/commands/, which every build empties. Run from source (tsx), nothing is remembered.
+ */
+const CONFIG_CACHE = builtCommandsDir(import.meta.url);
+
 /** Loads and validates the environment's config; throws ConfigError with every problem at once. */
-export function loadConfigOrThrow(environment: string, configDir: string): Config {
-  const { config, errors, warnings } = loadConfig({ environment, configDir });
+export async function loadConfigOrThrow(environment: string, configDir: string): Promise<Config> {
+  const { config, errors, warnings } = await loadConfigCached({ environment, configDir }, CONFIG_CACHE && join(CONFIG_CACHE, '.config-cache'));
   for (const warning of warnings) printError(`warning: ${formatProblem(warning)}`);
   if (!config) throw new ConfigError(errors);
   for (const secret of Object.values(config.secretValues)) knownSecrets.add(secret);

@@ -11,9 +11,9 @@ export const CHANGE_OPTIONS = {
 } as const;
 
 /** Config, reporter and deploy id for a command, from its parsed command line. */
-export function commandOptions(args: CommandLine, command: string): CommandOptions & { config: Config } {
+export async function commandOptions(args: CommandLine, command: string): Promise<CommandOptions & { config: Config }> {
   const waitSeconds = wholeNumber('wait', args.wait, { min: 0, max: 3600, of: 'seconds' });
-  const config = loadConfigOrThrow(args.env, args['config-dir']);
+  const config = await loadConfigOrThrow(args.env, args['config-dir']);
   const deployId = newDeployId();
   const out = args.json ? jsonReporter(print, deployId) : process.stdout.isTTY ? terminalReporter(printRaw) : textReporter(print);
   return {

@@ -1,4 +1,4 @@
-import type { Config } from './load';
+import type { Config } from './config-files';
 
 /** The config as "key.path = value" lines; secrets print as [redacted] through Secret.toJSON. */
 export function describeConfig(config: Config): string[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MODULE_NAMES } from './modules';
+import { EMBEDDED_DATABASE_VARIABLE } from './names';
 import {
   absolutePath,
   anyPath,
@@ -215,6 +216,25 @@ const health = z
       )
       .default([])
       .describe('Further checks that must pass, such as the database or the cache'),
+    warmup: z
+      .strictObject({
+        paths: z
+          .array(urlPath)
+          .max(16, { error: 'expected at most 16 paths' })
+          .default([])
+          .describe('Paths to GET (default: the health path alone); pages every visitor loads warm the most'),
+        requests: z
+          .number({ error: 'expected a number of requests' })
+          .int({ error: 'expected a whole number of requests' })
+          .min(0, { error: 'expected 0 or more requests (0: no warm-up)' })
+          .max(1000, { error: 'expected at most 1000 requests per path' })
+          .default(32)
+          .describe('GET requests to each path, 4 at a time'),
+      })
+      .prefault({})
+      .describe(
+        "A colour a command started gets these requests on its own socket once it passes the gate, before any traffic: its first real requests then find the code compiled and the app's caches and pools filled",
+      ),
   })
   .describe('Health gate a new colour must pass before it takes traffic');
 
@@ -298,8 +318,6 @@ const shared = z
   })
   .describe('Persistent paths under <root>/<app>/shared/, seeded from the first release that has them; writable by the app');
 
-/** The variable the app finds the embedded database's URL in. */
-export const EMBEDDED_DATABASE_VARIABLE = 'DATABASE_URL';
 
 const migrations = z
   .strictObject({

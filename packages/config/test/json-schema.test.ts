@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { baseJsonSchema, configJsonSchema } from '../src';
+import { baseJsonSchema, configJsonSchema } from '../src/validation';
 
 const configDir = fileURLToPath(new URL('../../../config/', import.meta.url));
 const committed = (name: string) => JSON.parse(readFileSync(`${configDir}${name}`, 'utf8')) as unknown;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, loadConfig } from '../src';
+import { formatProblem } from '../src';
+import { loadConfig } from '../src/validation';
 import { MINIMAL, tempProject } from './temp-project';
 
 const load = (root: string, environment = 'production', processEnv: Record<string, string> = {}) =>

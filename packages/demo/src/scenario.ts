@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRelease } from '@switchyard/catalog-app/make-release.mjs';
-import { ConfigError, loadConfig } from '@switchyard/config';
+import { ConfigError } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import {
   type CommandOptions,
   DeployFailed,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import { stopEverything } from '@switchyard/deploy';
 
 /** Stops what an earlier demo left running under `root`, if anything. */

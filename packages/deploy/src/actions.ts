@@ -42,7 +42,7 @@ export type Action =
   | { kind: 'start-color'; color: Color }
   /** nginx was found not running: tested, then started, before any link moves. */
   | { kind: 'start-nginx' }
-  | { kind: 'health-gate'; color: Color; stopOnFailure: boolean }
+  | { kind: 'health-gate'; color: Color; stopOnFailure: boolean; warmUp: boolean }
   /**
    * Renames live.sock to `live`'s socket and idle.sock to `idle`'s. idle.sock is every bucket's
    * backup and the staging route: only ever a colour that passed its gate and keeps running.

@@ -34,7 +34,7 @@ export async function deployCommand(options: DeployOptions): Promise<void> {
   const source = resolveSource(options.config, options.source);
   const dirty = shipsUncommitted(options.config, source, options.allowDirty);
   const releaseId = options.releaseId(source.sha, dirty);
-  await runPlanned('deploy', options, (facts, rt) => {
+  await runPlanned('deploy', options, { checkRoots: true }, (facts, rt) => {
     const plan = planDeploy(rt.config, facts, {
       deployId: options.deployId,
       releaseId,
@@ -54,7 +54,7 @@ export interface SwitchOptions extends CommandOptions {
 }
 
 export async function switchCommand(options: SwitchOptions): Promise<void> {
-  await runPlanned('switch', options, (facts, rt) => {
+  await runPlanned('switch', options, { checkRoots: false }, (facts, rt) => {
     const steps = planSwitch(rt.config, facts, { deployId: options.deployId, to: options.to, weight: options.weight });
     return { steps, detail: `from ${facts.live}${options.weight !== undefined ? `, weight ${options.weight}` : ''}` };
   });
@@ -73,7 +73,7 @@ export async function rollbackCommand(options: RollbackOptions): Promise<void> {
     throw new UsageError(
       `--migrations: ${options.config.paths.configFile}: migrations.command runs the app's own migration tool, whose migrations Switchyard cannot revert: revert them with that tool, then roll back without --migrations`,
     );
-  await runPlanned('rollback', options, (facts, rt) => ({
+  await runPlanned('rollback', options, { checkRoots: false }, (facts, rt) => ({
     steps: planRollback(rt.config, facts, { deployId: options.deployId, migrations: options.migrations }),
     detail: `from ${facts.live} (${facts.live ? facts.releaseOf[facts.live] : 'nothing'})`,
   }));

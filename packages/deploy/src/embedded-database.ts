@@ -1,6 +1,7 @@
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@switchyard/config';
-import { detachedProcess, type DetachedProcess, type Host, waitFor } from '@switchyard/host';
+import { builtCommandsDir, detachedProcess, type DetachedProcess, type Host, waitFor } from '@switchyard/host';
 import { postgresDatabase } from '@switchyard/migrate';
 import { embeddedDatabaseSocket, embeddedDatabaseUrl, serverLayout } from '@switchyard/templates';
 import { DeployFailed } from './errors';
@@ -11,7 +12,8 @@ const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 /** The server bundle, beside the command that starts it in dist/commands/. */
-const serverBundle = () => fileURLToPath(new URL('./pglite-server.mjs', import.meta.url));
+// The server's own bundle, beside the commands' (this code may be in a chunk below them).
+const serverBundle = () => join(builtCommandsDir(import.meta.url) ?? dirname(fileURLToPath(import.meta.url)), 'pglite-server.mjs');
 
 function embeddedDatabase(config: Config, host: Host): DetachedProcess {
   const layout = serverLayout(config);

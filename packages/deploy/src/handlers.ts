@@ -1,13 +1,12 @@
 import { dirname, basename } from 'node:path';
-import { checkDeployRoot, COMMAND_TIMEOUT_MS, CommandError, HostFileError, readEnvFiles, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
+import { COMMAND_TIMEOUT_MS, CommandError, HostFileError, readEnvFiles, statPaths, type SystemdDriver, waitFor, writeState } from '@switchyard/host';
 import { EMBEDDED_DATABASE_VARIABLE } from '@switchyard/config';
 import { type Color, COLOR_ROUTE, embeddedDatabaseUrl, type LinkSpec, renderLiveColor, type RenderedFile, servesEmbeddedDatabase } from '@switchyard/templates';
 import type { Action } from './actions';
 import type { StepContext } from './context';
 import { waitUntilUnused } from './drain';
-import { ensureEmbeddedDatabase } from './embedded-database';
 import { DeployFailed } from './errors';
-import { colorEndpoint, failingCheck } from './health';
+import { colorEndpoint, failingCheck, warmUp } from './health';
 import { checkNginxCanReachRunDir, nginxWorkerGroup, shareRunDirWithNginx, whyNginxCannotReach } from './nginx-access';
 import { freshTmpDir, linkShared } from './release-dirs';
 
@@ -130,8 +129,8 @@ async function makingRelease(ctx: StepContext, releaseId: string, make: () => Pr
 }
 
 const handlers: Handlers = {
+  // The root's space and writability were checked before the lock was taken (runPlanned).
   async preflight(ctx) {
-    await checkDeployRoot(ctx.host, ctx.layout.appRoot, MIN_FREE_BYTES);
     for (const dir of [ctx.layout.releasesDir, ctx.layout.colorsDir, ctx.layout.nginxDir, ctx.layout.logDir, ctx.layout.systemdDir])
       await ctx.host.mkdirp(dir, 0o755);
     // Traversable, not listable: units running as another user reach their shared paths; env stays 0600.
@@ -197,6 +196,8 @@ const handlers: Handlers = {
   },
 
   async 'start-database'(ctx) {
+    // Loaded only where the embedded database is served: its check query needs the PostgreSQL client.
+    const { ensureEmbeddedDatabase } = await import('./embedded-database');
     const { started, pid, ms } = await ensureEmbeddedDatabase(ctx.config, ctx.host);
     ctx.out.emit({ type: 'note', message: started ? `started (pid ${pid}); answering after ${(ms / 1000).toFixed(2)} s` : `running (pid ${pid})` });
   },
@@ -276,7 +277,7 @@ const handlers: Handlers = {
     await ctx.nginx.ensureRunning();
   },
 
-  async 'health-gate'(ctx, { color, stopOnFailure }) {
+  async 'health-gate'(ctx, { color, stopOnFailure, warmUp: warm }) {
     const { timeoutMs, intervalMs } = ctx.config.health;
     const target = colorEndpoint(ctx.config, ctx.layout, color);
     let failure: string | undefined = 'not checked yet';
@@ -299,6 +300,11 @@ const handlers: Handlers = {
     if (unreachable) return failWithLogs(ctx, color, stopOnFailure, `it answers, but ${unreachable}`);
     const run = await ctx.processes.run(color);
     if (run) ctx.gated[color] = run;
+    if (warm && ctx.config.health.warmup.requests > 0 && !ctx.interrupted.aborted) {
+      const done = await warmUp(ctx.config, ctx.host, target);
+      const failures = done.failed > 0 ? ` (${done.failed} got no answer or an error status)` : '';
+      ctx.out.emit({ type: 'note', message: `warmed up: ${done.requests} GET ${done.paths.join(', ')} in ${(done.ms / 1000).toFixed(2)} s${failures}` });
+    }
   },
 
   async watch(ctx, { color, previous, ms, undo }) {

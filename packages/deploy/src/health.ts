@@ -30,3 +30,34 @@ export async function failingCheck(config: Config, host: Host, target: ProbeTarg
   }
   return undefined;
 }
+
+const WARMUP_CONCURRENCY = 4;
+
+export interface WarmUp {
+  requests: number;
+  /** Requests that got no answer or an answer other than 2xx/3xx: said, never a failed gate (the gate decides). */
+  failed: number;
+  ms: number;
+  paths: string[];
+}
+
+/**
+ * GETs each warm-up path (health.warmup) on the colour's own socket or port, a few at a time: the
+ * code behind them gets compiled and the app's caches and pools filled by these requests rather
+ * than by the first visitors after the switch.
+ */
+export async function warmUp(config: Config, host: Host, target: ProbeTarget): Promise<WarmUp> {
+  const { requests } = config.health.warmup;
+  const paths = config.health.warmup.paths.length > 0 ? config.health.warmup.paths : [config.health.path];
+  const queue = paths.flatMap((path) => Array.from({ length: requests }, () => path));
+  const started = performance.now();
+  let failed = 0;
+  const worker = async () => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const answer = await host.httpGet(target, path, { timeoutMs: config.health.requestTimeoutMs });
+      if (!answer.reached || answer.status >= 400) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WARMUP_CONCURRENCY, queue.length) }, worker));
+  return { requests: paths.length * requests, failed, ms: performance.now() - started, paths };
+}

@@ -9,7 +9,6 @@ export { deployCommand, switchCommand, rollbackCommand, type CommandOptions, typ
 export { readStatus, readStatuses, formatStatus, formatStatuses, disagreements, publicUrl, type Status, type ColorStatus } from './status';
 export { terminalReporter, textReporter, jsonReporter, onHost, type Reporter, type DeployEvent, type HostEvent } from './reporter';
 export { stopEverything } from './down';
-export { embeddedDatabaseRuns, ensureEmbeddedDatabase } from './embedded-database';
 export { type ConnectOptions, serversOf, type ServerSpec } from './runtime';
 export { serverInitCommand, type ServerInitOptions } from './server-init/server-init';
 export { showLogs, formatLogEntry, type LogEntry, type LogSource, type LogsOptions } from './logs';

@@ -27,12 +27,3 @@ export async function liveMigrations(config: Config, host: Host, releaseDir: str
     return { unreadable: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
   }
 }
-
-export function formatMigrations(seen: MigrationsSeen): string {
-  if ('unreadable' in seen) return `migrations: cannot read the database: ${seen.unreadable}`;
-  if (seen.pending.length === 0) return 'migrations: every migration of the live release is applied';
-  const contract = seen.pending.filter((m) => m.phase === 'contract');
-  const listed = seen.pending.map((m) => `${m.name} (${m.phase})`).join(', ');
-  const when = contract.length === seen.pending.length ? 'they run at the next deploy once the old colour has stopped, or with `pnpm migrate up`' : 'run `pnpm migrate status` for the details';
-  return `migrations: ${seen.pending.length} pending — ${listed}: ${when}`;
-}

@@ -103,7 +103,7 @@ export function planDeploy(config: Config, facts: Facts, input: DeployInput): Pl
     { name: `Link ${target} to ${input.releaseId}`, action: { kind: 'link-color', color: target, releaseId: input.releaseId } },
     writeFilesStep(config, { live: live ?? target }, releasesOf(facts, { [target]: input.releaseId })),
     ...replaceColorSteps(config, replaced, target),
-    { name: `Health gate ${target}`, action: { kind: 'health-gate', color: target, stopOnFailure: true } },
+    { name: `Health gate ${target}`, action: { kind: 'health-gate', color: target, stopOnFailure: true, warmUp: true } },
   ];
   if (!input.switch) {
     // Gated: now the staging route and the live colour's backup.

@@ -72,7 +72,7 @@ export function planRollback(baseConfig: Config, facts: Facts, input: RollbackIn
       ...replaceColorSteps(config, facts, idle),
     );
   }
-  steps.push({ name: `Health gate ${idle}`, action: { kind: 'health-gate', color: idle, stopOnFailure: !warm } });
+  steps.push({ name: `Health gate ${idle}`, action: { kind: 'health-gate', color: idle, stopOnFailure: !warm, warmUp: !warm } });
   const switching = switchSteps(
     config,
     { ...facts, releaseOf: { ...facts.releaseOf, [idle]: release } },

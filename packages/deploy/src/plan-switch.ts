@@ -31,7 +31,7 @@ export function planSwitch(config: Config, facts: Facts, input: SwitchInput): St
   if (!facts.running[to]) throw new DeployFailed(`${to} is not running; deploy with --no-switch first, or roll back`);
 
   const target: LiveState = weight === 100 ? { live: to } : { live, canary: { color: to, percent: weight } };
-  const gate: Step = { name: `Health gate ${to}`, action: { kind: 'health-gate', color: to, stopOnFailure: false } };
+  const gate: Step = { name: `Health gate ${to}`, action: { kind: 'health-gate', color: to, stopOnFailure: false, warmUp: false } };
   // Both colours keep running: the one traffic leaves stays the other's backup.
   return [...startNginxSteps(facts), ...repairLiveLinkSteps(facts), gate, ...switchSteps(config, facts, facts.state, target, live, input.deployId).steps];
 }

@@ -29,6 +29,15 @@ export interface Planned {
 
 export type PlanFor = (facts: Facts, rt: Runtime) => Planned;
 
+export interface FrameOptions {
+  /**
+   * Check each deploy root (free space, a real write) before taking its lock: a command that ships
+   * a release does; a switch or rollback writes a few hundred bytes and renames links, and takes no
+   * 64 KiB fsync'd write on its way.
+   */
+  checkRoots: boolean;
+}
+
 /** One server's share of a command: its context, plan, audit record and lock. */
 interface OnServer {
   rt: Runtime;
@@ -46,7 +55,7 @@ const reasonOf = (result: PromiseSettledResult<unknown>) => (result.status === '
  * lock on every one (one lock for the environment), observe and plan each, then show the plans
  * (--dry-run) or execute them — on several servers in two phases, all switched or none.
  */
-export async function runPlanned(name: string, options: CommandOptions, plan: PlanFor): Promise<void> {
+export async function runPlanned(name: string, options: CommandOptions, frame: FrameOptions, plan: PlanFor): Promise<void> {
   const started = performance.now();
   await withRuntimes(options.config, { trustNewHostKey: options.trustNewHostKey ?? false }, async (rts) => {
     const outFor = (rt: Runtime) => (rt.host.name === 'local' ? options.out : onHost(options.out, rt.host.name));
@@ -62,7 +71,7 @@ export async function runPlanned(name: string, options: CommandOptions, plan: Pl
     }
     // Until every lock is held nothing has changed: a signal there ends the command at once, as by default.
     const interrupts = new AbortController();
-    const servers = await lockAll(rts, name, options, outFor, plan, interrupts.signal);
+    const servers = await lockAll(rts, name, options, frame, outFor, plan, interrupts.signal);
     const releaseSignals = catchInterrupts(
       (signal) => {
         options.out.emit({ type: 'warning', message: `${signal}: stopping at the next safe point, then saying where traffic is (again to leave at once)` });
@@ -115,13 +124,15 @@ async function lockAll(
   rts: Runtime[],
   name: string,
   options: CommandOptions,
+  frame: FrameOptions,
   outFor: (rt: Runtime) => Reporter,
   plan: PlanFor,
   interrupted: AbortSignal,
 ): Promise<OnServer[]> {
   const limit = options.config.server.type === 'ssh' ? options.config.server.parallel : 1;
   const locked = await settleAll(rts, limit, async (rt) => {
-    await checkDeployRoot(rt.host, rt.layout.appRoot, MIN_FREE_BYTES);
+    if (frame.checkRoots) await checkDeployRoot(rt.host, rt.layout.appRoot, MIN_FREE_BYTES);
+    else await rt.host.mkdirp(rt.layout.appRoot);
     return rt.host.lock(rt.layout.lockFile, { command: options.argv.join(' '), deployId: options.deployId }, { waitMs: options.waitMs });
   });
   const failed = locked.findIndex((r) => r.status === 'rejected');

@@ -2,7 +2,7 @@ import type { Config } from '@switchyard/config';
 import { type AuditEntry, readAudit } from '@switchyard/host';
 import { type Color, COLORS } from '@switchyard/templates';
 import { colorEndpoint, failingCheck } from './health';
-import { formatMigrations, liveMigrations, type MigrationsSeen } from './migration-status';
+import type { MigrationsSeen } from './migration-status';
 import { observe } from './observe';
 import { type ConnectOptions, type Runtime, withRuntime, withRuntimes } from './runtime';
 
@@ -109,7 +109,8 @@ async function statusOn(rt: Runtime, now: Date): Promise<Status> {
     // Switches and canaries alike are renames of links; nginx's config never changes.
     switchMode: config.start.listen.type === 'socket' ? 'socket rename (no reload)' : "socket rename through nginx's per-colour front (no reload)",
     colors,
-    migrations: readsMigrations ? await liveMigrations(config, rt.host, rt.layout.release(liveRelease)) : null,
+    // Loaded only where there are migrations: reading them needs the database clients.
+    migrations: readsMigrations ? await (await import('./migration-status')).liveMigrations(config, rt.host, rt.layout.release(liveRelease)) : null,
     lastDeploys: await readAudit(rt.host, rt.layout.auditLog, 5),
   };
 }
@@ -138,4 +139,13 @@ export function formatStatus(status: Status): string[] {
     // 11: the longest outcome, "interrupted".
     lines.push(`  ${d.at}  ${d.command.padEnd(8)} ${d.outcome.padEnd(11)} ${(d.durationMs / 1000).toFixed(1)} s  ${d.user}  ${d.releaseId ?? ''}`);
   return lines;
+}
+
+function formatMigrations(seen: MigrationsSeen): string {
+  if ('unreadable' in seen) return `migrations: cannot read the database: ${seen.unreadable}`;
+  if (seen.pending.length === 0) return 'migrations: every migration of the live release is applied';
+  const contract = seen.pending.filter((m) => m.phase === 'contract');
+  const listed = seen.pending.map((m) => `${m.name} (${m.phase})`).join(', ');
+  const when = contract.length === seen.pending.length ? 'they run at the next deploy once the old colour has stopped, or with `pnpm migrate up`' : 'run `pnpm migrate status` for the details';
+  return `migrations: ${seen.pending.length} pending — ${listed}: ${when}`;
 }

@@ -1,4 +1,5 @@
-import { type Config, configSchema, deepMerge } from '@switchyard/config';
+import { type Config, deepMerge } from '@switchyard/config';
+import { configSchema } from '@switchyard/config/validation';
 import { initialState } from '@switchyard/host';
 import type { Facts } from '../src/facts';
 

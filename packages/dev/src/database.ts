@@ -1,5 +1,5 @@
 import { type Config, SwitchyardError, UsageError } from '@switchyard/config';
-import { ensureEmbeddedDatabase, embeddedDatabaseRuns } from '@switchyard/deploy';
+import { ensureEmbeddedDatabase, embeddedDatabaseRuns } from '@switchyard/deploy/embedded-database';
 import { localHost } from '@switchyard/host';
 import { postgresDatabase } from '@switchyard/migrate';
 import { serverLayout } from '@switchyard/templates';

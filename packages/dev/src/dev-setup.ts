@@ -1,4 +1,5 @@
-import { type Config, ConfigError, loadConfig, SwitchyardError, UsageError } from '@switchyard/config';
+import { type Config, ConfigError, SwitchyardError, UsageError } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import { deployCommand, newDeployId, publicUrl, readStatus, releaseIdFor, seedDatabase, textReporter } from '@switchyard/deploy';
 import { describeSourceTree } from '@switchyard/host';
 import { serverLayout } from '@switchyard/templates';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { type Config, loadConfig } from '@switchyard/config';
+import { type Config } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 

@@ -1,5 +1,5 @@
+import { HostFileError } from './errors';
 import type { Host } from './host';
-import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 
 /** Who a process acts as, for permission checks: its effective uid and every group it has. */
 export interface Identity {
@@ -46,29 +46,18 @@ function chainTo(path: string): string[] {
   return ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
 }
 
-const STAT_FORMAT = '%u %g %a %n';
-
-function parseStats(stdout: string): PathStat[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const [uid, gid, mode, ...name] = line.split(' ');
-      return { path: name.join(' '), uid: Number(uid), gid: Number(gid), mode: parseInt(mode ?? '0', 8) };
-    });
-}
-
-/** stat -L of each path on the way to `path`, read on the host. */
+/** stat -L of each path on the way to `path`, read on the host; each one must exist. */
 export async function statChain(host: Host, path: string): Promise<PathStat[]> {
-  return parseStats((await host.run(['stat', '-L', '-c', STAT_FORMAT, ...chainTo(path)], { timeoutMs: COMMAND_TIMEOUT_MS.quick })).stdout);
+  const chain = chainTo(path);
+  const stats = await host.stat(chain, { follow: true });
+  const missing = chain.find((step, i) => stats[i]?.path !== step);
+  if (missing !== undefined) throw new HostFileError('inspect', missing, 'ENOENT', 'no such file or directory');
+  return stats;
 }
 
-/** The owner, group and mode of each path that exists, by path: one command for them all. */
+/** The owner, group and mode of each path that exists (not following links), by path. */
 export async function statPaths(host: Host, paths: readonly string[]): Promise<Map<string, PathStat>> {
-  if (paths.length === 0) return new Map();
-  // Exits 1 when a path is missing, after printing the others.
-  const listing = await host.run(['stat', '-c', STAT_FORMAT, '--', ...paths], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
-  return new Map(parseStats(listing.stdout).map((stat) => [stat.path, stat]));
+  return new Map((await host.stat(paths, { follow: false })).map((stat) => [stat.path, stat]));
 }
 
 /** The effective uid and groups of a running process, from /proc/<pid>/status. */

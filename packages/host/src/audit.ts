@@ -1,35 +1,36 @@
 import { redactText, type Secret } from '@switchyard/config';
-import { z } from 'zod';
+// valibot, as for the state (state.ts says why not zod): status and every changing command read or append this log.
+import * as v from 'valibot';
 import type { Host } from './host';
 
-export const auditStepSchema = z.strictObject({
-  name: z.string(),
-  durationMs: z.number().nonnegative(),
-  outcome: z.enum(['ok', 'failed', 'skipped']),
+export const auditStepSchema = v.strictObject({
+  name: v.string(),
+  durationMs: v.pipe(v.number(), v.minValue(0)),
+  outcome: v.picklist(['ok', 'failed', 'skipped']),
 });
 
-export const auditEntrySchema = z.strictObject({
-  deployId: z.string(),
+export const auditEntrySchema = v.strictObject({
+  deployId: v.string(),
   /** When the command started, ISO 8601. */
-  at: z.iso.datetime(),
-  user: z.string(),
+  at: v.pipe(v.string(), v.isoTimestamp('expected an ISO 8601 time')),
+  user: v.string(),
   /** deploy, switch, rollback, ... */
-  command: z.string(),
+  command: v.string(),
   /** The arguments it was given (never secrets: those come from the environment). */
-  args: z.array(z.string()),
-  environment: z.string(),
-  releaseId: z.string().optional(),
-  sha: z.string().optional(),
+  args: v.array(v.string()),
+  environment: v.string(),
+  releaseId: v.optional(v.string()),
+  sha: v.optional(v.string()),
   /** The release held uncommitted changes. */
-  dirty: z.boolean().optional(),
-  steps: z.array(auditStepSchema),
-  outcome: z.enum(['ok', 'failed', 'interrupted', 'locked', 'invalid']),
-  durationMs: z.number().nonnegative(),
-  error: z.string().optional(),
+  dirty: v.optional(v.boolean()),
+  steps: v.array(auditStepSchema),
+  outcome: v.picklist(['ok', 'failed', 'interrupted', 'locked', 'invalid']),
+  durationMs: v.pipe(v.number(), v.minValue(0)),
+  error: v.optional(v.string()),
 });
 
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
-export type AuditStep = z.infer<typeof auditStepSchema>;
+export type AuditEntry = v.InferOutput<typeof auditEntrySchema>;
+export type AuditStep = v.InferOutput<typeof auditStepSchema>;
 
 function redactStrings(value: unknown, secrets: readonly Secret[]): unknown {
   if (typeof value === 'string') return redactText(value, secrets);
@@ -44,7 +45,7 @@ function redactStrings(value: unknown, secrets: readonly Secret[]): unknown {
  * error message can quote a command's output, which can quote a secret).
  */
 export async function appendAudit(host: Host, file: string, entry: AuditEntry, secrets: Iterable<Secret> = []): Promise<void> {
-  const line = JSON.stringify(redactStrings(auditEntrySchema.parse(entry), [...secrets]));
+  const line = JSON.stringify(redactStrings(v.parse(auditEntrySchema, entry), [...secrets]));
   await host.appendFile(file, `${line}\n`, 0o640);
 }
 
@@ -56,8 +57,8 @@ export async function readAudit(host: Host, file: string, limit: number): Promis
     if (entries.length >= limit) break;
     if (!line.trim()) continue;
     try {
-      const parsed = auditEntrySchema.safeParse(JSON.parse(line));
-      if (parsed.success) entries.push(parsed.data);
+      const parsed = v.safeParse(auditEntrySchema, JSON.parse(line));
+      if (parsed.success) entries.push(parsed.output);
     } catch {
       // not JSON: a torn line
     }

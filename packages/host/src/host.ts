@@ -1,3 +1,4 @@
+import type { PathStat } from './access';
 import type { ProbeOptions, ProbeResult, ProbeTarget } from './http-probe';
 import type { HeldLock, LockOptions, LockRequest } from './lock';
 
@@ -66,6 +67,11 @@ export interface Host {
   pointLinks(links: readonly { path: string; target: string }[]): Promise<number>;
   /** The link's target, or undefined when there is no symlink there. */
   readlink(path: string): Promise<string | undefined>;
+  /**
+   * Owner, group and permission bits of each path that exists (the others are left out), in the
+   * order given; `follow`: of what a symlink names, as stat -L, else of the link itself.
+   */
+  stat(paths: readonly string[], options: { follow: boolean }): Promise<PathStat[]>;
   /** Removes a file, link or whole directory; nothing there is fine. */
   remove(path: string): Promise<void>;
   /** Entry names, sorted; [] when the directory does not exist. */

@@ -35,3 +35,4 @@ export { describeTarget } from './ssh/ssh-failure';
 export { shellQuote } from './ssh/remote-command';
 export type { UploadOptions } from './host';
 export { fetchGitSource, gitCacheDir, type GitSource } from './git-source';
+export { builtCommandsDir } from './commands-dir';

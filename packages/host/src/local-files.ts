@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { PathStat } from './access';
 import { HostFileError } from './errors';
 
 type Errno = NodeJS.ErrnoException;
@@ -159,4 +160,18 @@ export async function checkWritable(dir: string): Promise<void> {
       await fs.rm(probe, { force: true });
     }
   });
+}
+
+export async function stat(paths: readonly string[], options: { follow: boolean }): Promise<PathStat[]> {
+  const stats: PathStat[] = [];
+  for (const path of paths) {
+    try {
+      const found = options.follow ? await fs.stat(path) : await fs.lstat(path);
+      stats.push({ path, uid: found.uid, gid: found.gid, mode: found.mode & 0o7777 });
+    } catch (error) {
+      // A path below a file is as absent as a missing one.
+      if (!isMissing(error) && (error as Errno).code !== 'ENOTDIR') throw fileError('inspect', path, error);
+    }
+  }
+  return stats;
 }

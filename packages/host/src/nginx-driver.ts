@@ -118,8 +118,16 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     },
 
     async workerIdentity() {
-      for (const worker of await this.workers()) {
-        const identity = await processIdentityOf(host, worker.pid);
+      // Through /proc, which lists a process's children, rather than ps: a switch's health gate
+      // asks this, and running no command keeps the switch from loading a command runner at all.
+      const m = await master();
+      if (!m) return undefined;
+      const listed = await host.readFile(`/proc/${m.pid}/task/${m.pid}/children`);
+      const children = listed === undefined ? (await this.workers()).map((w) => w.pid) : listed.trim().split(/\s+/).filter(Boolean).map(Number);
+      for (const pid of children) {
+        // nginx titles its workers "nginx: worker process"; its cache manager runs as their user too, but is not one.
+        if (!(await host.readFile(`/proc/${pid}/cmdline`))?.includes('worker process')) continue;
+        const identity = await processIdentityOf(host, pid);
         if (identity) return identity;
       }
       return undefined;

@@ -1,5 +1,3 @@
-// zx/core: the shell runner alone, without the rest of zx (half the commands' bundle, and their start-up).
-import { $ } from 'zx/core';
 import { KILL_AFTER_MS } from './command-timeouts';
 import { CommandError, CommandTimeoutError } from './errors';
 import type { RunOptions, RunResult } from './host';
@@ -18,6 +16,9 @@ export function commandEnv(options: Pick<RunOptions, 'env' | 'inheritEnv'>): Nod
 export async function runCommand(argv: readonly string[], options: RunOptions): Promise<RunResult> {
   if (argv.length === 0) throw new TypeError('runCommand: empty argv');
   const env = commandEnv(options);
+  // zx/core: the shell runner alone, without the rest of zx; loaded by the first command run, so a
+  // command that runs none (a switch on plain processes) does not compile it at start.
+  const { $ } = await import('zx/core');
   const command = $({
     cwd: options.cwd,
     env,

@@ -1,54 +1,58 @@
 import { parseJsonText } from '@switchyard/config';
-import { z } from 'zod';
+// valibot, not zod: every command reads the state, and valibot's functions tree-shake to the few
+// kilobytes used here. zod (the config's schema) is loaded only where a config is validated; sharing
+// it here would put all of zod's core in every command's start-up (esbuild's chunks hold whole files).
+import * as v from 'valibot';
 import { StateFileError } from './errors';
 import type { Host } from './host';
 
-const color = z.enum(['blue', 'green']);
-const isoTime = z.iso.datetime();
-const sha = z.string().regex(/^[0-9a-f]{4,64}$/, { error: 'expected a git sha' });
+const color = v.picklist(['blue', 'green']);
+const isoTime = v.pipe(v.string(), v.isoTimestamp('expected an ISO 8601 time'));
+const sha = v.pipe(v.string(), v.regex(/^[0-9a-f]{4,64}$/, 'expected a git sha'));
 // Release ids name directories: an allow-list of characters, no separators, no leading dot.
-const releaseId = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/, { error: 'expected a release id' });
+const releaseId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/, 'expected a release id'));
+const percent = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(99));
 
 /** How traffic moves: renaming live.sock (no nginx reload) or rewriting live.conf and reloading. */
-export const switchModeSchema = z.enum(['socket', 'reload']);
+export const switchModeSchema = v.picklist(['socket', 'reload']);
 
-const running = z.strictObject({ releaseId, sha, startedAt: isoTime }).nullable();
+const running = v.nullable(v.strictObject({ releaseId, sha, startedAt: isoTime }));
 
-export const releaseRecordSchema = z.strictObject({
+export const releaseRecordSchema = v.strictObject({
   id: releaseId,
   sha,
   createdAt: isoTime,
   /** Hash of the lockfile, so the next release can reuse this one's install; null when there is none. */
-  lockfileHash: z.string().nullable(),
+  lockfileHash: v.nullable(v.string()),
 });
 
-export const switchRecordSchema = z.strictObject({
+export const switchRecordSchema = v.strictObject({
   at: isoTime,
-  deployId: z.string(),
-  from: color.nullable(),
+  deployId: v.string(),
+  from: v.nullable(color),
   to: color,
   mode: switchModeSchema,
   releaseId,
   /** Set for a canary: the share of traffic the `to` colour received. */
-  percent: z.number().int().min(1).max(99).optional(),
+  percent: v.optional(percent),
 });
 
-export const stateSchema = z.strictObject({
-  version: z.literal(1),
-  live: color.nullable(),
-  canary: z.strictObject({ color, percent: z.number().int().min(1).max(99) }).optional(),
-  switchMode: switchModeSchema.nullable(),
-  colors: z.strictObject({ blue: running, green: running }),
+export const stateSchema = v.strictObject({
+  version: v.literal(1),
+  live: v.nullable(color),
+  canary: v.optional(v.strictObject({ color, percent })),
+  switchMode: v.nullable(switchModeSchema),
+  colors: v.strictObject({ blue: running, green: running }),
   /** Oldest first. */
-  releases: z.array(releaseRecordSchema),
+  releases: v.array(releaseRecordSchema),
   /** Oldest first. */
-  history: z.array(switchRecordSchema),
+  history: v.array(switchRecordSchema),
 });
 
-export type DeployState = z.infer<typeof stateSchema>;
-export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
-export type SwitchRecord = z.infer<typeof switchRecordSchema>;
-export type SwitchMode = z.infer<typeof switchModeSchema>;
+export type DeployState = v.InferOutput<typeof stateSchema>;
+export type ReleaseRecord = v.InferOutput<typeof releaseRecordSchema>;
+export type SwitchRecord = v.InferOutput<typeof switchRecordSchema>;
+export type SwitchMode = v.InferOutput<typeof switchModeSchema>;
 
 /** The state of an app that was never deployed. */
 export function initialState(): DeployState {
@@ -61,20 +65,20 @@ export async function readState(host: Host, file: string): Promise<DeployState> 
   if (text === undefined) return initialState();
   const json = parseJsonText(text);
   if (!json.ok) throw new StateFileError(`${file}:${json.line}:${json.column}`, `${json.reason}; fix or restore it before deploying`);
-  const parsed = stateSchema.safeParse(json.value);
-  if (!parsed.success) throw new StateFileError(file, `is not a valid Switchyard state:\n  ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  const parsed = v.safeParse(stateSchema, json.value);
+  if (!parsed.success) throw new StateFileError(file, `is not a valid Switchyard state:\n  ${describeIssues(parsed.issues)}`);
+  return parsed.output;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n  ');
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`).join('\n  ');
 }
 
 export async function writeState(host: Host, file: string, state: DeployState): Promise<void> {
   // Validated on the way out too: a bad state must fail this command, not the next one.
-  const parsed = stateSchema.safeParse(state);
-  if (!parsed.success) throw new StateFileError(file, `refusing to write an invalid state:\n  ${describeIssues(parsed.error)}`);
-  const valid = parsed.data;
+  const parsed = v.safeParse(stateSchema, state);
+  if (!parsed.success) throw new StateFileError(file, `refusing to write an invalid state:\n  ${describeIssues(parsed.issues)}`);
+  const valid = parsed.output;
   // Only the deploy user's commands read it (status included).
   await host.writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`, 0o600);
 }

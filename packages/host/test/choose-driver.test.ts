@@ -1,4 +1,4 @@
-import { configSchema } from '@switchyard/config';
+import { configSchema } from '@switchyard/config/validation';
 import { describe, expect, it } from 'vitest';
 import { chooseProcessDriver } from '../src/choose-driver';
 import { localHost } from '../src/local-host';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -124,6 +124,24 @@ describe('files over SSH', () => {
     await host.remove(dir);
     expect(await host.exists(dir)).toBe(false);
     expect(await host.diskFree(home)).toBeGreaterThan(0);
+  });
+
+  it('stats paths as this machine does: owner, group and mode bits, following links or not, the missing left out', async () => {
+    const host = await connect();
+    const dir = mkdtempSync(join(home, 'stat-'));
+    chmodSync(dir, 0o2755);
+    writeFileSync(join(dir, 'file'), '');
+    chmodSync(join(dir, 'file'), 0o640);
+    symlinkSync('file', join(dir, 'link'));
+    const paths = ['/', dir, join(dir, 'file'), join(dir, 'link'), join(dir, 'missing'), join(dir, 'file', 'below')];
+    for (const follow of [true, false]) {
+      const local = await localHost().stat(paths, { follow });
+      expect(await host.stat(paths, { follow })).toEqual(local);
+      expect(local.map((s) => s.path)).toEqual(paths.slice(0, 4));
+      expect(local[1]!.mode).toBe(0o2755);
+      expect(local[3]!.mode).toBe(follow ? 0o640 : 0o777);
+    }
+    expect(await host.stat([], { follow: true })).toEqual([]);
   });
 
   it('names the path and the reason when the user may not write there', async () => {

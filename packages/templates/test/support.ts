@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type Config, loadConfig, type LoadResult } from '@switchyard/config';
+import { type Config, type LoadResult } from '@switchyard/config';
+import { loadConfig } from '@switchyard/config/validation';
 import type { LiveState, RenderedFile } from '../src/index';
 
 export const CONFIG_DIR = resolve(import.meta.dirname, '../../../config');

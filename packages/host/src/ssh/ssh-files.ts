@@ -1,5 +1,6 @@
 import { COMMAND_TIMEOUT_MS } from '../command-timeouts';
 import { HostFileError } from '../errors';
+import type { PathStat } from '../access';
 import type { Host, RunOptions, RunResult } from '../host';
 
 type Run = (argv: readonly string[], options: RunOptions) => Promise<RunResult>;
@@ -35,6 +36,16 @@ async function must(run: Run, operation: string, path: string, argv: string[], o
 }
 
 const mode8 = (mode: number) => mode.toString(8).padStart(4, '0');
+
+function parseStats(stdout: string): PathStat[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [uid, gid, mode, ...name] = line.split(' ');
+      return { path: name.join(' '), uid: Number(uid), gid: Number(gid), mode: parseInt(mode ?? '0', 8) };
+    });
+}
 
 // A sibling temp name, so the rename stays in one directory (atomic); $$ keeps two writers apart.
 const TEMP = 'tmp="$(dirname -- "$1")/.$(basename -- "$1").$$.tmp"; trap \'rm -f -- "$tmp"\' EXIT';
@@ -95,6 +106,12 @@ export function remoteFiles(run: Run): Omit<Host, 'name' | 'run' | 'lock' | 'htt
       const result = await run(['readlink', '--', path], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       // readlink(1) exits 1 for a missing path and for a path that is not a link alike.
       return result.ok ? result.stdout.replace(/\n$/, '') : undefined;
+    },
+    async stat(paths, { follow }) {
+      if (paths.length === 0) return [];
+      // Exits 1 when a path is missing, after printing the others.
+      const listing = await run(['stat', ...(follow ? ['-L'] : []), '-c', '%u %g %a %n', '--', ...paths], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
+      return parseStats(listing.stdout);
     },
     async remove(path) {
       // A whole release, node_modules and all.

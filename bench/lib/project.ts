@@ -29,6 +29,8 @@ export interface BenchProjectOptions {
   env?: Record<string, string>;
   /** nginx's upstream keepalive_timeout, when the benchmark shortens the drain. */
   upstreamKeepaliveMs?: number;
+  /** health.watchMs, when the benchmark leaves out the watch after each switch (default 5 s). */
+  watchMs?: number;
 }
 
 export interface BenchProject {
@@ -65,6 +67,7 @@ export async function createProject(options: BenchProjectOptions): Promise<Bench
     keepOldWarm: options.keepOldWarm,
     env: { LOG_REQUESTS: '0', ...options.env },
     ...(options.upstreamKeepaliveMs === undefined ? {} : { nginx: { upstreamKeepaliveMs: options.upstreamKeepaliveMs } }),
+    ...(options.watchMs === undefined ? {} : { health: { watchMs: options.watchMs } }),
   }) as Record<string, unknown>;
   // The benchmarks time deploys and switches: the demo's embedded database (its own process, seconds
   // to start) is not part of them.

@@ -7,14 +7,16 @@
 //      reached through their nginx fronts (run/<colour>.sock, nginx's own): both switched by the
 //      same rename of live.sock, no nginx reload.
 //   2. p99 latency in the switch windows ÷ p99 in steady state, from a probe of sequential
-//      keep-alive GETs at a steady rate beside the load (socket mode: the median of several runs).
+//      keep-alive GETs at a steady rate beside the load (socket mode: the median of several runs),
+//      split into switch → old colour stopped and the second after; and, to tell the new colour's
+//      first second from the old one's stop, once more with the old colour kept running.
 //   3. `pnpm switch` and `bin/switchyard switch` wall time (whole process), `bin/switchyard status`,
 //      each ÷ its floor: `node -e 0`, or a pnpm script that only runs it (pnpm bench:floor).
 //   4. `pnpm rollback` to a warm colour.
 //   5. Deploy overhead: a deploy's wall time minus the app's own start + first healthy answer, the
 //      watch window and the drain (printed apart).
 // Issue 13's figures are the ratios; issue 4's absolute times are judged beside them.
-// Everything runs on 127.0.0.1, ports 18200–18232, under --root; everything started is stopped at
+// Everything runs on 127.0.0.1, ports 18200–18242, under --root; everything started is stopped at
 // the end, on failure and on Ctrl-C. Not a timed test: it exits 0 with MISS lines; 1 if it broke.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -31,15 +33,18 @@ import { createProject, type BenchProjectOptions, modeLabel, type SwitchMode } f
 import { fixed, median, sec } from './lib/stats';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PORTS: Record<SwitchMode | 'timing' | 'deploy', number> = { socket: 18200, port: 18210, timing: 18220, deploy: 18230 };
+const PORTS: Record<SwitchMode | 'kept' | 'timing' | 'deploy', number> = { socket: 18200, port: 18210, timing: 18220, deploy: 18230, kept: 18240 };
 
 const TARGETS = { ratio: 1.5, switchMs: 1000, rollbackMs: 1000, overheadMs: 3000, binOverheadMs: 2000, binToNode: 2.0, pnpmToFloor: 1.2 };
 
-const USAGE = `usage: pnpm bench:switch [--quick] [--root DIR] [--drain-grace-ms N] [--upstream-keepalive-ms N]
-Measures issue 4's figures on this machine (see bench/README.md); --quick is a short smoke run.`;
+const USAGE = `usage: pnpm bench:switch [--quick] [--only load|commands] [--root DIR] [--drain-grace-ms N] [--upstream-keepalive-ms N] [--warmup-requests N]
+Measures issues 4 and 13's figures on this machine (see bench/README.md); --quick is a short smoke run;
+--only load: the load runs alone (failed requests, p99 ratios); --only commands: command times alone;
+--warmup-requests N: health.warmup.requests in the load runs (default: config/base.json's).`;
 
 const options = {
   quick: { type: 'boolean', default: false },
+  only: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   root: { type: 'string', default: '/tmp/switchyard-bench' },
   // Shorter than the app's default drain (1500 ms) and local.json's upstream keepalive (1000 ms),
@@ -47,11 +52,17 @@ const options = {
   // --drain-grace-ms 1500 --upstream-keepalive-ms 1000 runs with the defaults.
   'drain-grace-ms': { type: 'string', default: '700' },
   'upstream-keepalive-ms': { type: 'string', default: '400' },
+  'warmup-requests': { type: 'string' },
 } as const;
 
 const args = benchArgs({ options, strict: true, allowPositionals: false }, USAGE);
 const quick = args.quick === true;
 const root = String(args.root);
+const only = args.only;
+if (only !== undefined && only !== 'load' && only !== 'commands') {
+  console.error(`--only: expected load or commands, got ${JSON.stringify(only)}`);
+  process.exit(2);
+}
 
 interface Plan extends LoadRunPlan {
   /** Indexes of the operations that are rollbacks; the others are deploys. */
@@ -65,10 +76,10 @@ interface Plan extends LoadRunPlan {
   socketRuns: number;
 }
 
-const common = { connections: 64, threads: 2, probeRatePerSec: 200, windowAfterMs: 1000 };
+const common = { connections: 64, threads: 2, probeRatePerSec: 200, windowAfterMs: 1000, quietBetweenMs: 1000 };
 const plan: Plan = quick
-  ? { ...common, operations: 5, rollbackAt: [2], targetSec: 12, maxSec: 40, leadInMs: 2000, tailMs: 2000, warmSwitches: 4, switchRuns: 4, rollbackRuns: 2, deployRuns: 2, socketRuns: 1 }
-  : { ...common, operations: 22, rollbackAt: [7, 15], targetSec: 30, maxSec: 120, leadInMs: 3000, tailMs: 3000, warmSwitches: 10, switchRuns: 10, rollbackRuns: 5, deployRuns: 3, socketRuns: 3 };
+  ? { ...common, operations: 5, rollbackAt: [2], targetSec: 12, maxSec: 60, leadInMs: 2000, tailMs: 2000, warmSwitches: 4, switchRuns: 4, rollbackRuns: 2, deployRuns: 2, socketRuns: 1 }
+  : { ...common, operations: 22, rollbackAt: [7, 15], targetSec: 30, maxSec: 180, leadInMs: 3000, tailMs: 3000, warmSwitches: 10, switchRuns: 10, rollbackRuns: 5, deployRuns: 3, socketRuns: 3 };
 
 function numberArg(name: 'drain-grace-ms' | 'upstream-keepalive-ms'): number {
   const value = Number(args[name]);
@@ -80,6 +91,11 @@ function numberArg(name: 'drain-grace-ms' | 'upstream-keepalive-ms'): number {
 }
 const drainGraceMs = numberArg('drain-grace-ms');
 const upstreamKeepaliveMs = numberArg('upstream-keepalive-ms');
+const warmupRequests = args['warmup-requests'] === undefined ? undefined : Number(args['warmup-requests']);
+if (warmupRequests !== undefined && !(Number.isInteger(warmupRequests) && warmupRequests >= 0 && warmupRequests <= 1000)) {
+  console.error('--warmup-requests: expected a whole number from 0 to 1000 (health.warmup.requests)');
+  process.exit(2);
+}
 if (drainGraceMs <= upstreamKeepaliveMs) {
   console.error('--drain-grace-ms must be longer than --upstream-keepalive-ms (nginx drops idle connections to the old colour first)');
   process.exit(2);
@@ -108,23 +124,32 @@ function save(result: LoadRunResult, path: string) {
   writeFileSync(path, JSON.stringify({ ...rest, samples: samples.map((x) => [Math.round(x.at), +x.latencyMs.toFixed(2), x.ok ? 1 : 0]) }));
 }
 
-const label = (r: LoadRunResult) => (r.ops[0]?.kind === 'switch' ? 'socket, warm↔warm, none stopped' : modeLabel(r.mode));
+const label = (r: LoadRunResult) =>
+  r.ops[0]?.kind === 'switch' ? 'socket, warm↔warm, none stopped' : r.keepOldWarm ? 'socket, old colour kept' : modeLabel(r.mode);
 
-/** Parts 1 and 2: both listen modes, GET then POST, on one project each. */
+/**
+ * Parts 1 and 2: both listen modes, GET then POST, on one project each; then on sockets with the
+ * old colour kept running, so that a window holds a fresh colour taking the load and nothing
+ * stopping: what is left of the window's cost when the stop is taken out.
+ */
 async function underLoad(): Promise<LoadRunResult[]> {
   const results: LoadRunResult[] = [];
-  for (const mode of ['socket', 'port'] as const) {
-    phase(`${modeLabel(mode)} switch under load`);
+  const passes = [
+    { name: 'socket', runs: plan.socketRuns, keepOldWarm: false, title: 'socket switch under load' },
+    { name: 'port', runs: 1, keepOldWarm: false, title: `${modeLabel('port')} switch under load` },
+    { name: 'kept', runs: 1, keepOldWarm: true, title: 'socket switch under load, old colour kept running (nothing stopped)' },
+  ] as const;
+  for (const pass of passes) {
+    phase(pass.title);
     // No watch window after each switch (5 s by default, with the old colour up): 22 operations then
-    // fit in about a minute, and a switch window holds the switch, the drain and 1 s after it, as before the watch.
-    const p = await project(mode, { env: { DRAIN_GRACE_MS: String(drainGraceMs) }, upstreamKeepaliveMs, watchMs: 0 });
+    // fit in about two minutes, and a switch window holds the switch, the drain and 1 s after it, as before the watch.
+    const p = await project(pass.name, { env: { DRAIN_GRACE_MS: String(drainGraceMs) }, upstreamKeepaliveMs, watchMs: 0, warmupRequests, keepOldWarm: pass.keepOldWarm });
     const ops = deployer(p);
     const first = await ops.deploy();
     if (!first.ok) throw new Error(`the first deploy failed: ${first.error}`);
-    const runs = mode === 'socket' ? plan.socketRuns : 1;
-    for (let run = 1; run <= runs; run++)
+    for (let run = 1; run <= pass.runs; run++)
       for (const method of ['GET', 'POST'] as const) {
-        const of = runs > 1 ? ` (run ${run} of ${runs})` : '';
+        const of = pass.runs > 1 ? ` (run ${run} of ${pass.runs})` : '';
         print(`  ${method}${of}: ${plan.connections} connections, ${plan.operations - plan.rollbackAt.length} deploys + ${plan.rollbackAt.length} rollbacks over ~${plan.targetSec} s…`);
         const result = await loadRun(p, (i) => (plan.rollbackAt.includes(i) ? ops.rollback() : ops.deploy()), method, plan, print);
         const l = result.load;
@@ -159,9 +184,23 @@ function printLoad(results: LoadRunResult[]) {
       fixed(r.load.latencyMs.p99, 1),
     ]),
   );
-  print('\nLatency probe (sequential keep-alive GETs, 200/s; window = switch step start → old colour stopped + 1 s)');
+  print('\nLatency probe (sequential keep-alive GETs, 200/s; window = switch step start → old colour stopped + 1 s; steady = no command running)');
   table(
-    ['switch', 'load', 'steady n', 'window n', 'probe errors', 'p99 steady ms', 'p99 window ms', 'ratio', 'max steady ms', 'max window ms', 'p99 new colour starting ms'],
+    [
+      'switch',
+      'load',
+      'steady n',
+      'window n',
+      'probe errors',
+      'p99 steady ms',
+      'p99 window ms',
+      'ratio',
+      'p99 switch → stopped ms',
+      'p99 1 s after ms',
+      'max steady ms',
+      'max window ms',
+      'p99 before the switch ms',
+    ],
     results.map((r) => [
       label(r),
       r.method,
@@ -171,6 +210,8 @@ function printLoad(results: LoadRunResult[]) {
       fixed(r.latency.p99SteadyMs),
       fixed(r.latency.p99WindowsMs),
       fixed(r.latency.ratio),
+      fixed(r.latency.p99SwitchToStoppedMs),
+      fixed(r.latency.p99AfterStoppedMs),
       fixed(r.latency.maxSteadyMs, 1),
       fixed(r.latency.maxWindowsMs, 1),
       fixed(r.latency.p99PreparingMs),
@@ -256,7 +297,7 @@ function printTimings({ switching, rollback, deploys }: Timings) {
   );
 }
 
-function summary(load: LoadRunResult[], t: Timings): boolean {
+function summary(load: LoadRunResult[], t: Timings | undefined): boolean {
   const rows: string[][] = [];
   const verdicts: string[] = [];
   const judge = (figure: string, measured: string, target: string, pass: boolean | undefined) => {
@@ -270,7 +311,7 @@ function summary(load: LoadRunResult[], t: Timings): boolean {
     const opsOk = r.ops.length === plan.operations && r.ops.every((o) => o.ok);
     // Port-only apps switch by the same rename (through their fronts): no request may fail there either.
     judge(
-      `${modeLabel(r.mode)} switch, ${r.method}: non-2xx + socket errors (c/r/w/t) + probe errors`,
+      `${label(r)} switch, ${r.method}: non-2xx + socket errors (c/r/w/t) + probe errors`,
       `${r.load.non2xx} + ${e.connect}/${e.read}/${e.write}/${e.timeout} + ${r.latency.probeErrors}${opsOk ? '' : ' (operations failed!)'}`,
       '0',
       failed === 0 && opsOk,
@@ -278,7 +319,7 @@ function summary(load: LoadRunResult[], t: Timings): boolean {
   }
   for (const mode of ['socket', 'port'] as const)
     for (const method of ['GET', 'POST'] as const) {
-      const runs = load.filter((r) => r.mode === mode && r.method === method);
+      const runs = load.filter((r) => r.mode === mode && !r.keepOldWarm && r.method === method);
       if (runs.length === 0) continue;
       const ratio = median(runs.map((r) => r.latency.ratio));
       const each = runs.map((r) => `${fixed(r.latency.p99WindowsMs)} / ${fixed(r.latency.p99SteadyMs)} ms = ${fixed(r.latency.ratio)}`).join('; ');
@@ -289,7 +330,34 @@ function summary(load: LoadRunResult[], t: Timings): boolean {
         mode === 'socket' ? `≤ ${TARGETS.ratio}` : '— (beside it)',
         mode === 'socket' ? ratio <= TARGETS.ratio : undefined,
       );
+      if (mode === 'socket') {
+        const ms = (pick: (r: LoadRunResult) => number) => `${fixed(median(runs.map(pick)))} ms`;
+        judge(
+          `  socket, ${method}: where the window's p99 lies (medians of the runs)`,
+          `switch → old colour stopped ${ms((r) => r.latency.p99SwitchToStoppedMs)}, the second after ${ms((r) => r.latency.p99AfterStoppedMs)}; steady ${ms((r) => r.latency.p99SteadyMs)}`,
+          '—',
+          undefined,
+        );
+        for (const kept of load.filter((r) => r.keepOldWarm && r.method === method))
+          judge(
+            `  socket, old colour kept running (nothing stopped), ${method}: p99 window ÷ p99 steady`,
+            `${fixed(kept.latency.p99WindowsMs)} / ${fixed(kept.latency.p99SteadyMs)} ms = ${fixed(kept.latency.ratio)}`,
+            '— (beside it)',
+            undefined,
+          );
+      }
     }
+  if (t) commandSummary(t, judge);
+  print('\nSummary');
+  table(['figure', 'measured', 'target', ''], rows);
+  print('');
+  verdicts.forEach((line) => print(line));
+  return verdicts.every((line) => line.startsWith('PASS'));
+}
+
+type Judge = (figure: string, measured: string, target: string, pass: boolean | undefined) => void;
+
+function commandSummary(t: Timings, judge: Judge) {
   judge(
     'socket switch between warm colours (none stopped), GET: p99 window ÷ p99 steady',
     `${fixed(t.warm.latency.p99WindowsMs)} / ${fixed(t.warm.latency.p99SteadyMs)} ms = ${fixed(t.warm.latency.ratio)}`,
@@ -317,26 +385,21 @@ function summary(load: LoadRunResult[], t: Timings): boolean {
   };
   deployOverhead('bin', 'bin/switchyard deploy', TARGETS.binOverheadMs);
   deployOverhead('pnpm', 'pnpm deploy:env', TARGETS.overheadMs);
-  print('\nSummary');
-  table(['figure', 'measured', 'target', ''], rows);
-  print('');
-  verdicts.forEach((line) => print(line));
-  return verdicts.every((line) => line.startsWith('PASS'));
 }
 
 cleanUpOnSignals();
 const started = performance.now();
 print(`bench:switch${quick ? ' --quick' : ''}: ${cpus().length} CPUs, Node ${process.version}, root ${root}`);
 print(
-  `  under load: app drain grace ${drainGraceMs} ms, nginx upstream keepalive ${upstreamKeepaliveMs} ms, no watch window (deploy overhead: the defaults); ` +
+  `  under load: app drain grace ${drainGraceMs} ms, nginx upstream keepalive ${upstreamKeepaliveMs} ms, no watch window, warm-up ${warmupRequests ?? "config/base.json's"} requests per path (deploy overhead: the defaults); ` +
     `${plan.operations} operations per load run (rollbacks at ${plan.rollbackAt.map((i) => i + 1).join(', ')})`,
 );
 let exitCode = 0;
 try {
-  const load = await underLoad();
-  const t = await timings();
-  printLoad([...load, t.warm]);
-  printTimings(t);
+  const load = only === 'commands' ? [] : await underLoad();
+  const t = only === 'load' ? undefined : await timings();
+  printLoad(t ? [...load, t.warm] : load);
+  if (t) printTimings(t);
   summary(load, t);
   print(`\nbench:switch finished in ${sec(performance.now() - started)} s`);
 } catch (error) {

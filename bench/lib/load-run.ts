@@ -21,6 +21,12 @@ export interface LoadRunPlan {
   probeRatePerSec: number;
   /** A switch window lasts until this long after the old colour has stopped. */
   windowAfterMs: number;
+  /**
+   * No operation starts until this long after the previous one's window has ended: no command's
+   * work falls in another's window, and these quiet spells give steady state its samples from
+   * all through the run, not only from its lead-in and tail.
+   */
+  quietBetweenMs: number;
 }
 
 export interface LatencyFigures {
@@ -32,6 +38,9 @@ export interface LatencyFigures {
   p99SteadyMs: number;
   p99WindowsMs: number;
   p99PreparingMs: number;
+  /** The windows split in two: from the switch until the old colour has stopped, and the time after. */
+  p99SwitchToStoppedMs: number;
+  p99AfterStoppedMs: number;
   maxSteadyMs: number;
   maxWindowsMs: number;
   ratio: number;
@@ -39,6 +48,7 @@ export interface LatencyFigures {
 
 export interface LoadRunResult {
   mode: SwitchMode;
+  keepOldWarm: boolean;
   method: 'GET' | 'POST';
   load: LoadResult;
   ops: OpRecord[];
@@ -52,15 +62,20 @@ const inside = (windows: readonly Window[], at: number) => windows.some((w) => a
 
 export function latencyFigures(samples: readonly ProbeSample[], ops: readonly OpRecord[], windowAfterMs: number): LatencyFigures {
   const windows = ops.map((op) => switchWindow(op, windowAfterMs)).filter((w): w is Window => w !== undefined);
+  const untilStopped = windows.map((w) => ({ start: w.start, end: w.end - windowAfterMs }));
   const running = ops.map((op) => ({ start: op.start, end: op.end }));
   const steady: number[] = [];
   const inWindows: number[] = [];
+  const switchToStopped: number[] = [];
+  const afterStopped: number[] = [];
   const preparing: number[] = [];
   let probeErrors = 0;
   for (const sample of samples) {
     if (!sample.ok) probeErrors++;
-    const bucket = inside(windows, sample.at) ? inWindows : inside(running, sample.at) ? preparing : steady;
-    bucket.push(sample.latencyMs);
+    if (inside(windows, sample.at)) {
+      inWindows.push(sample.latencyMs);
+      (inside(untilStopped, sample.at) ? switchToStopped : afterStopped).push(sample.latencyMs);
+    } else (inside(running, sample.at) ? preparing : steady).push(sample.latencyMs);
   }
   const p99SteadyMs = percentile(steady, 99);
   const p99WindowsMs = percentile(inWindows, 99);
@@ -72,6 +87,8 @@ export function latencyFigures(samples: readonly ProbeSample[], ops: readonly Op
     p99SteadyMs,
     p99WindowsMs,
     p99PreparingMs: percentile(preparing, 99),
+    p99SwitchToStoppedMs: percentile(switchToStopped, 99),
+    p99AfterStoppedMs: percentile(afterStopped, 99),
     maxSteadyMs: percentile(steady, 100),
     maxWindowsMs: percentile(inWindows, 100),
     ratio: p99WindowsMs / p99SteadyMs,
@@ -80,8 +97,9 @@ export function latencyFigures(samples: readonly ProbeSample[], ops: readonly Op
 
 /**
  * One run: wrk at constant load (GET /api/products or POST /api/orders) and the latency probe
- * beside it; after a quiet lead-in, the operations spread over the run (back to back when they
- * take longer than their share, stretching the run); then a quiet tail.
+ * beside it; after a quiet lead-in, the operations spread over the run (each at least
+ * quietBetweenMs after the previous one's window, stretching the run when they take longer than
+ * their share); then a quiet tail.
  */
 export async function loadRun(
   project: BenchProject,
@@ -112,7 +130,9 @@ export async function loadRun(
     const spacing = (plan.targetSec * 1000 - 500 - plan.leadInMs - plan.tailMs) / plan.operations;
     const deadline = loadStart + plan.maxSec * 1000;
     for (let i = 0; i < plan.operations; i++) {
-      const wait = first + i * spacing - now();
+      const previous = records.at(-1);
+      const previousEnd = previous ? (switchWindow(previous, plan.windowAfterMs)?.end ?? previous.end) : 0;
+      const wait = Math.max(first + i * spacing, previousEnd + plan.quietBetweenMs) - now();
       if (wait > 0) await sleep(wait);
       if (now() > deadline) {
         print(`    time is up after ${i} of ${plan.operations} operations`);
@@ -130,5 +150,5 @@ export async function loadRun(
     dropLoad();
   }
   const latency = latencyFigures(samples, records, plan.windowAfterMs);
-  return { mode: project.mode, method, load: result, ops: records, latency, samples, loadAverage: loadavg()[0] ?? 0 };
+  return { mode: project.mode, keepOldWarm: project.keepOldWarm, method, load: result, ops: records, latency, samples, loadAverage: loadavg()[0] ?? 0 };
 }

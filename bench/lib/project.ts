@@ -31,6 +31,8 @@ export interface BenchProjectOptions {
   upstreamKeepaliveMs?: number;
   /** health.watchMs, when the benchmark leaves out the watch after each switch (default 5 s). */
   watchMs?: number;
+  /** health.warmup.requests, when the benchmark compares warm-ups (default: base.json's). */
+  warmupRequests?: number;
 }
 
 export interface BenchProject {
@@ -39,6 +41,8 @@ export interface BenchProject {
   config: Config;
   port: number;
   mode: SwitchMode;
+  /** Whether a deploy leaves the old colour running (nothing is stopped after its switch). */
+  keepOldWarm: boolean;
   /** Two releases that differ only in their VERSION file (same lockfile: installs are reused). */
   sources: [string, string];
   /** Stops both colours and nginx; never throws. */
@@ -67,7 +71,10 @@ export async function createProject(options: BenchProjectOptions): Promise<Bench
     keepOldWarm: options.keepOldWarm,
     env: { LOG_REQUESTS: '0', ...options.env },
     ...(options.upstreamKeepaliveMs === undefined ? {} : { nginx: { upstreamKeepaliveMs: options.upstreamKeepaliveMs } }),
-    ...(options.watchMs === undefined ? {} : { health: { watchMs: options.watchMs } }),
+    health: {
+      ...(options.watchMs === undefined ? {} : { watchMs: options.watchMs }),
+      ...(options.warmupRequests === undefined ? {} : { warmup: { requests: options.warmupRequests } }),
+    },
   }) as Record<string, unknown>;
   // The benchmarks time deploys and switches: the demo's embedded database (its own process, seconds
   // to start) is not part of them.
@@ -77,7 +84,7 @@ export async function createProject(options: BenchProjectOptions): Promise<Bench
   patched.start = { ...base.start, listen };
   writeFileSync(localPath, JSON.stringify(patched, null, 2));
   const config = loadBenchConfig(configDir);
-  return { root, configDir, config, port, mode: options.mode, sources, stop: () => stopQuietly(config) };
+  return { root, configDir, config, port, mode: options.mode, keepOldWarm: options.keepOldWarm, sources, stop: () => stopQuietly(config) };
 }
 
 export function loadBenchConfig(configDir: string): Config {

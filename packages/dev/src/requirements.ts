@@ -144,7 +144,7 @@ export function requirementsOf(config: Config, toolchain: ProjectToolchain): Req
       { name: 'flock', why: 'holds deploy.lock for the whole deploy', locate: { kind: 'command', command: 'flock', version: utilLinux.version }, aptPackage: utilLinux.aptPackage },
       { name: 'setsid', why: 'starts plain processes and the private systemd user manager in their own session', locate: { kind: 'command', command: 'setsid', version: utilLinux.version }, aptPackage: utilLinux.aptPackage },
       // BusyBox's ps has no --ppid.
-      { name: 'ps', why: "finds nginx's workers (ps --ppid) to give the colours' sockets their group", locate: { kind: 'command', command: 'ps', version: dotted('procps-ng ') }, aptPackage: 'procps' },
+      { name: 'ps', why: "finds nginx's workers (ps --ppid) where the kernel does not list a process's children in /proc", locate: { kind: 'command', command: 'ps', version: dotted('procps-ng ') }, aptPackage: 'procps' },
     );
   }
   for (const [program, why] of programs) requirements.push(programRequirement(program, why, node.version));

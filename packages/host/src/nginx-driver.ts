@@ -61,6 +61,28 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     return processIdentity(host, pid);
   }
 
+  /**
+   * The master's worker processes. Read from /proc, which lists a process's children, rather than
+   * ps: a switch's health gate asks this, and running no command keeps the switch from loading a
+   * command runner at all. ps only where the kernel does not list children.
+   */
+  async function workerPids(masterPid: number): Promise<number[]> {
+    const listed = await host.readFile(`/proc/${masterPid}/task/${masterPid}/children`);
+    if (listed === undefined) {
+      const children = await host.run(['ps', '--ppid', String(masterPid), '-o', 'pid=,args='], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
+      return children.stdout
+        .split('\n')
+        .filter((line) => line.includes('worker process'))
+        .map((line) => Number(line.trim().split(/\s+/)[0]));
+    }
+    const pids: number[] = [];
+    for (const pid of listed.trim().split(/\s+/).filter(Boolean).map(Number)) {
+      // nginx titles its workers "nginx: worker process"; its cache manager runs as their user too, but is not one.
+      if ((await host.readFile(`/proc/${pid}/cmdline`))?.includes('worker process')) pids.push(pid);
+    }
+    return pids;
+  }
+
   async function test(): Promise<NginxTestResult> {
     if (mode === 'private') await host.mkdirp(layout.logDir);
     const result = await host.run(nginxCommand('nginxTest', ['-t', '-q']), { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.nginx });
@@ -104,13 +126,8 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     async workers() {
       const m = await master();
       if (!m) return [];
-      const children = await host.run(['ps', '--ppid', String(m.pid), '-o', 'pid=,args='], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
-      const pids = children.stdout
-        .split('\n')
-        .filter((line) => line.includes('worker process'))
-        .map((line) => Number(line.trim().split(/\s+/)[0]));
       const workers: ProcessIdentity[] = [];
-      for (const pid of pids) {
+      for (const pid of await workerPids(m.pid)) {
         const id = await processIdentity(host, pid);
         if (id) workers.push(id);
       }
@@ -118,15 +135,9 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     },
 
     async workerIdentity() {
-      // Through /proc, which lists a process's children, rather than ps: a switch's health gate
-      // asks this, and running no command keeps the switch from loading a command runner at all.
       const m = await master();
       if (!m) return undefined;
-      const listed = await host.readFile(`/proc/${m.pid}/task/${m.pid}/children`);
-      const children = listed === undefined ? (await this.workers()).map((w) => w.pid) : listed.trim().split(/\s+/).filter(Boolean).map(Number);
-      for (const pid of children) {
-        // nginx titles its workers "nginx: worker process"; its cache manager runs as their user too, but is not one.
-        if (!(await host.readFile(`/proc/${pid}/cmdline`))?.includes('worker process')) continue;
+      for (const pid of await workerPids(m.pid)) {
         const identity = await processIdentityOf(host, pid);
         if (identity) return identity;
       }

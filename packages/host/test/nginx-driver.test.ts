@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerLayout } from '@switchyard/templates';
 import { describe, expect, it } from 'vitest';
 import { ProxyError } from '../src/errors';
@@ -90,6 +91,24 @@ describe('nginx driver, private instance', () => {
     const status = await readFile(`/proc/${worker!.pid}/status`, 'utf8');
     expect(identity?.uid).toBe(Number(/^Uid:\s+\d+\s+(\d+)/m.exec(status)![1]));
     if (process.getuid?.() === 0) expect(identity?.uid).toBe(Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })));
+  });
+
+  it("lists the workers alone, beside a cache manager, from /proc and from ps where the kernel lists no children", { timeout: 30_000 }, async () => {
+    const { layout, port } = await setup();
+    await writeFile(layout.privateNginxConf, nginxConf(layout, port, 'v1', `proxy_cache_path ${layout.nginxDir}/cache keys_zone=c:1m;`));
+    const nginx = nginxDriver({ host, mode: 'private', layout });
+    await nginx.ensureRunning();
+    const master = await masterPid(layout);
+    // The cache manager is the master's child too, as the workers' user; it is no worker.
+    const children = async () => (await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim().split(/\s+/);
+    for (let i = 0; i < 100 && (await children()).length <= 2; i++) await sleep(20);
+    expect((await children()).length).toBeGreaterThan(2);
+    const withoutChildrenList: typeof host = { ...host, readFile: async (path) => (path.endsWith('/children') ? undefined : host.readFile(path)) };
+    const viaPs = nginxDriver({ host: withoutChildrenList, mode: 'private', layout });
+    const fromProc = (await nginx.workers()).map((w) => w.pid).sort();
+    expect(fromProc).toHaveLength(2);
+    expect((await viaPs.workers()).map((w) => w.pid).sort()).toEqual(fromProc);
+    expect(await viaPs.workerIdentity()).toEqual(await nginx.workerIdentity());
   });
 
   it('returns nginx -t\'s own message and reloads nothing when the config is rejected', { timeout: 30_000 }, async () => {

@@ -27,6 +27,7 @@ import { benchArgs } from './lib/args';
 import { cleanUpOnSignals, onCleanup, runCleanups } from './lib/cleanup';
 import { cli, type CommandTimes, deployTimes, type DeployTiming, FLOORS, medianOf, rollbackTimes, switchTimes } from './lib/cli-timings';
 import { deployer } from './lib/deployer';
+import type { CoresUsed } from './lib/cpu-sampler';
 import { type LoadRunPlan, loadRun, type LoadRunResult } from './lib/load-run';
 import { stepMs, isSwitchStep, isDrainStep } from './lib/ops';
 import { createProject, type BenchProjectOptions, modeLabel, type SwitchMode } from './lib/project';
@@ -338,13 +339,16 @@ function summary(load: LoadRunResult[], t: Timings | undefined): boolean {
           '—',
           undefined,
         );
-        for (const kept of load.filter((r) => r.keepOldWarm && r.method === method))
+        judge(`  socket, ${method}: cores in use (medians of the runs)`, coresInUse(runs), '—', undefined);
+        for (const kept of load.filter((r) => r.keepOldWarm && r.method === method)) {
           judge(
             `  socket, old colour kept running (nothing stopped), ${method}: p99 window ÷ p99 steady`,
             `${fixed(kept.latency.p99WindowsMs)} / ${fixed(kept.latency.p99SteadyMs)} ms = ${fixed(kept.latency.ratio)}`,
             '— (beside it)',
             undefined,
           );
+          judge(`  socket, old colour kept running, ${method}: cores in use`, coresInUse([kept]), '—', undefined);
+        }
       }
     }
   if (t) commandSummary(t, judge);
@@ -357,6 +361,15 @@ function summary(load: LoadRunResult[], t: Timings | undefined): boolean {
 
 type Judge = (figure: string, measured: string, target: string, pass: boolean | undefined) => void;
 
+/** The machine's cores in use and the colours' share, steady and in the first second after a switch: where the window's latency comes from. */
+function coresInUse(runs: readonly LoadRunResult[]): string {
+  const of = (part: 'steady' | 'firstSecond') => {
+    const m = (pick: (c: CoresUsed) => number) => fixed(median(runs.map((r) => pick(r.cpu[part]))));
+    return `machine ${m((c) => c.machine)} of ${cpus().length}, colours ${m((c) => c.colours)} (${m((c) => c.background)} off their main threads)`;
+  };
+  return `steady: ${of('steady')}; first second after a switch: ${of('firstSecond')}`;
+}
+
 function commandSummary(t: Timings, judge: Judge) {
   judge(
     'socket switch between warm colours (none stopped), GET: p99 window ÷ p99 steady',
@@ -364,12 +377,29 @@ function commandSummary(t: Timings, judge: Judge) {
     `≤ ${TARGETS.ratio}`,
     undefined,
   );
+  judge('  socket switch between warm colours, GET: cores in use', coresInUse([t.warm]), '—', undefined);
   const wall = (label: string) => medianOf(t.switching.find((c) => c.label === label)!).wall;
   const nodeFloor = wall(FLOORS.node);
   for (const command of ['switch', 'status']) {
     const ms = wall(`bin/switchyard ${command}`);
     judge(`bin/switchyard ${command} ÷ node -e 0, medians`, `${sec(ms)} / ${sec(nodeFloor)} s = ${fixed(ms / nodeFloor)}`, `≤ ${TARGETS.binToNode}`, ms / nodeFloor <= TARGETS.binToNode);
   }
+  const binSwitch = medianOf(t.switching.find((c) => c.label === 'bin/switchyard switch')!);
+  judge(
+    '  bin/switchyard switch: where its time goes (medians, ms)',
+    `Node ${fixed(nodeFloor, 0)}, then the bundle, config, lock and server state ${fixed(binSwitch.start - nodeFloor, 0)}, ` +
+      `the steps (gate, rename, state, confirm) ${fixed(binSwitch.finishAt - binSwitch.start, 0)}, exit ${fixed(binSwitch.wall - binSwitch.finishAt, 0)}`,
+    '—',
+    undefined,
+  );
+  const withCaCerts = t.switching.find((c) => c.label === FLOORS.nodeWithCaCerts);
+  if (withCaCerts)
+    judge(
+      "  node -e 0 with this machine's NODE_EXTRA_CA_CERTS (every command above ran without it, as on a server)",
+      `${sec(medianOf(withCaCerts).wall)} s`,
+      '—',
+      undefined,
+    );
   const sw = medianOf(t.switching[0]!);
   const pnpmFloor = wall(FLOORS.pnpm);
   judge('pnpm switch ÷ pnpm bench:floor (a script running node -e 0), medians', `${sec(sw.wall)} / ${sec(pnpmFloor)} s = ${fixed(sw.wall / pnpmFloor)}`, `≤ ${TARGETS.pnpmToFloor}`, sw.wall / pnpmFloor <= TARGETS.pnpmToFloor);

@@ -9,6 +9,10 @@ export interface CommandTimes {
   wallMs: number[];
   /** The command's own time, from its --json "finish" event (after Node and the bundle have loaded). */
   commandMs: number[];
+  /** Spawn → its --json "start" event: Node's start, the bundle, the config, the lock and reading the server's state. */
+  startMs: number[];
+  /** Spawn → its --json "finish" event. */
+  finishAtMs: number[];
 }
 
 export interface Cli {
@@ -21,11 +25,19 @@ export interface Cli {
 
 const TIMEOUT_MS = 60_000;
 
+/**
+ * The environment commands are timed in: a server's, without NODE_EXTRA_CA_CERTS. Where it is set
+ * (this machine sets it), every Node process parses that CA bundle as it starts, ~55 ms here: more
+ * than `node -e 0` takes without it, which would hide most of a command's own start in the floor.
+ */
+export const SERVER_ENV = { NODE_EXTRA_CA_CERTS: undefined };
+
 export function cli(repo: string): Cli {
+  const options = { cwd: repo, timeoutMs: TIMEOUT_MS, env: SERVER_ENV };
   return {
     repo,
-    pnpm: (script, args) => timeChild('pnpm', ['-s', script, ...args], { cwd: repo, timeoutMs: TIMEOUT_MS }),
-    bin: (name, args) => timeChild(join(repo, 'bin/switchyard'), [name, ...args], { cwd: repo, timeoutMs: TIMEOUT_MS }),
+    pnpm: (script, args) => timeChild('pnpm', ['-s', script, ...args], options),
+    bin: (name, args) => timeChild(join(repo, 'bin/switchyard'), [name, ...args], options),
   };
 }
 
@@ -35,6 +47,8 @@ function finishMs(run: TimedChild): number {
   const finish = jsonLines(run.output).find((event) => event.type === 'finish');
   return typeof finish?.durationMs === 'number' ? finish.durationMs : Number.NaN;
 }
+
+const eventMs = (run: TimedChild, type: string) => eventTime(run, type) ?? Number.NaN;
 
 function check(label: string, run: TimedChild): TimedChild {
   if (run.code !== 0) throw new Error(`${label} exited ${run.code}:\n${run.output.slice(-2000)}`);
@@ -48,18 +62,24 @@ export type Runner = (i: number) => Promise<TimedChild>;
  * background (this machine may be busy with other work): medians then compare like with like.
  */
 export async function rounds(runs: number, commands: [label: string, once: Runner][]): Promise<CommandTimes[]> {
-  const times = commands.map(([label]): CommandTimes => ({ label, wallMs: [], commandMs: [] }));
+  const times = commands.map(([label]): CommandTimes => ({ label, wallMs: [], commandMs: [], startMs: [], finishAtMs: [] }));
   for (let i = 0; i < runs; i++)
     for (const [index, [label, once]] of commands.entries()) {
       const run = check(label, await once(i));
       times[index]!.wallMs.push(run.ms);
       times[index]!.commandMs.push(finishMs(run));
+      times[index]!.startMs.push(eventMs(run, 'start'));
+      times[index]!.finishAtMs.push(eventMs(run, 'finish'));
     }
   return times;
 }
 
 /** What bench:switch divides by: Node's own start, and pnpm's with it (a script that only runs `node -e 0`). */
-export const FLOORS = { node: 'node -e 0 (Node start alone)', pnpm: 'pnpm bench:floor (pnpm + node -e 0)' } as const;
+export const FLOORS = {
+  node: 'node -e 0 (Node start alone)',
+  pnpm: 'pnpm bench:floor (pnpm + node -e 0)',
+  nodeWithCaCerts: "node -e 0 with this machine's NODE_EXTRA_CA_CERTS (not a floor)",
+} as const;
 
 /**
  * `pnpm switch --to blue|green` and `bin/switchyard switch --to …` (both colours running; each
@@ -76,7 +96,10 @@ export async function switchTimes(project: BenchProject, run: Cli, runs: number)
     [FLOORS.pnpm, () => run.pnpm('bench:floor', [])],
     ['bin/switchyard switch', () => run.bin('switch', [...flags, '--to', next()])],
     ['bin/switchyard status', () => run.bin('status', flags)],
-    [FLOORS.node, () => timeChild(process.execPath, ['-e', '0'], { cwd: run.repo, timeoutMs: TIMEOUT_MS })],
+    [FLOORS.node, () => timeChild(process.execPath, ['-e', '0'], { cwd: run.repo, timeoutMs: TIMEOUT_MS, env: SERVER_ENV })],
+    ...(process.env.NODE_EXTRA_CA_CERTS
+      ? [[FLOORS.nodeWithCaCerts, () => timeChild(process.execPath, ['-e', '0'], { cwd: run.repo, timeoutMs: TIMEOUT_MS })] satisfies [string, Runner]]
+      : []),
   ]);
 }
 
@@ -153,4 +176,4 @@ function timing(result: TimedChild): DeployTiming {
   return { wallMs: result.ms, beforeMs, afterMs, appMs, watchMs, drainMs, overheadMs: result.ms - appMs - watchMs - drainMs, steps };
 }
 
-export const medianOf = (times: CommandTimes) => ({ wall: median(times.wallMs), command: median(times.commandMs) });
+export const medianOf = (times: CommandTimes) => ({ wall: median(times.wallMs), command: median(times.commandMs), start: median(times.startMs), finishAt: median(times.finishAtMs) });

@@ -1,7 +1,9 @@
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type LoadResult, startLoad } from '@switchyard/demo';
+import { serverLayout } from '@switchyard/templates';
 import { onCleanup } from './cleanup';
+import { type CpuFigures, cpuFigures, type CpuSample, startCpuSampler } from './cpu-sampler';
 import { type OpRecord, switchWindow, type Window } from './ops';
 import { now, type ProbeSample, startProbe } from './probe';
 import type { BenchProject, SwitchMode } from './project';
@@ -53,6 +55,8 @@ export interface LoadRunResult {
   load: LoadResult;
   ops: OpRecord[];
   latency: LatencyFigures;
+  /** Cores in use in steady state and in the first second after a switch. */
+  cpu: CpuFigures;
   /** The probe's raw samples, for a closer look (saved beside the project). */
   samples: ProbeSample[];
   loadAverage: number;
@@ -122,8 +126,10 @@ export async function loadRun(
   await sleep(500); // wrk's connections are open and busy before the probe starts
   const probe = startProbe({ port: project.port, path: '/api/products', ratePerSec: plan.probeRatePerSec, maxDurationMs: (plan.maxSec + 10) * 1000 });
   const dropProbe = onCleanup(async () => void (await probe.stop()));
+  const cpu = startCpuSampler(serverLayout(project.config).runDir);
   const records: OpRecord[] = [];
   let samples: ProbeSample[] = [];
+  let cpuSamples: CpuSample[] = [];
   let result: LoadResult;
   try {
     const first = now() + plan.leadInMs;
@@ -146,9 +152,11 @@ export async function loadRun(
   } finally {
     samples = await probe.stop();
     dropProbe();
+    cpuSamples = await cpu.stop();
     result = await load.stop();
     dropLoad();
   }
   const latency = latencyFigures(samples, records, plan.windowAfterMs);
-  return { mode: project.mode, keepOldWarm: project.keepOldWarm, method, load: result, ops: records, latency, samples, loadAverage: loadavg()[0] ?? 0 };
+  const cores = cpuFigures(cpuSamples, records, plan.windowAfterMs, cpus().length);
+  return { mode: project.mode, keepOldWarm: project.keepOldWarm, method, load: result, ops: records, latency, cpu: cores, samples, loadAverage: loadavg()[0] ?? 0 };
 }

@@ -19,10 +19,15 @@ export function healthChecks(config: Config): Check[] {
   return [{ name: 'health', path, expectStatus, expectText }, ...checks];
 }
 
-/** One round of every check; the first failure, described, or undefined when all pass. */
+/**
+ * One round of every check, all at once (each is a GET the app answers on its own): the first
+ * failure in the config's order, described, or undefined when all pass.
+ */
 export async function failingCheck(config: Config, host: Host, target: ProbeTarget): Promise<string | undefined> {
-  for (const check of healthChecks(config)) {
-    const result = await host.httpGet(target, check.path, { timeoutMs: config.health.requestTimeoutMs });
+  const checks = healthChecks(config);
+  const results = await Promise.all(checks.map((check) => host.httpGet(target, check.path, { timeoutMs: config.health.requestTimeoutMs })));
+  for (const [i, check] of checks.entries()) {
+    const result = results[i]!;
     if (!result.reached) return `${check.path}: no answer (${result.error})`;
     if (result.status !== check.expectStatus) return `${check.path} answered ${result.status}, expected ${check.expectStatus}`;
     if (check.expectText !== undefined && !result.body.includes(check.expectText))

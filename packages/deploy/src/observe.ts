@@ -24,29 +24,36 @@ export function servingColor(liveLink: Color | null, idle: Color | null, running
   return liveLink;
 }
 
-/** Reads what is true on the server now; changes nothing. */
+async function colorFacts(rt: Runtime, color: Color): Promise<{ release: string | null; running: boolean }> {
+  const [link, running] = await Promise.all([rt.host.readlink(rt.layout.colorLink(color)), rt.processes.isActive(color)]);
+  return { release: link ? basename(link) : null, running };
+}
+
+/**
+ * Reads what is true on the server now; changes nothing. The reads are independent, so they run
+ * at once: a switch waits for one round trip of them, not a dozen.
+ */
 export async function observe(rt: Runtime, now: Date): Promise<Facts> {
-  const state = await readState(rt.host, rt.layout.stateFile);
-  const releaseOf = { blue: null, green: null } as Facts['releaseOf'];
-  const running = { blue: false, green: false } as Facts['running'];
-  for (const color of COLORS) {
-    const link = await rt.host.readlink(rt.layout.colorLink(color));
-    releaseOf[color] = link ? basename(link) : null;
-    running[color] = await rt.processes.isActive(color);
-  }
-  const releases = (await rt.host.listDir(rt.layout.releasesDir)).filter((id) => RELEASE_ID.test(id)).sort();
-  const liveLink = await colorBehind(rt, rt.layout.liveSocket);
-  const idle = await colorBehind(rt, rt.layout.idleSocket);
+  const [state, blue, green, listed, liveLink, idle, nginxRunning] = await Promise.all([
+    readState(rt.host, rt.layout.stateFile),
+    colorFacts(rt, 'blue'),
+    colorFacts(rt, 'green'),
+    rt.host.listDir(rt.layout.releasesDir),
+    colorBehind(rt, rt.layout.liveSocket),
+    colorBehind(rt, rt.layout.idleSocket),
+    rt.nginx.isRunning(),
+  ]);
+  const running: Facts['running'] = { blue: blue.running, green: green.running };
   return {
     now: now.toISOString(),
     state,
     live: servingColor(liveLink, idle, running),
     liveLink,
     idle,
-    releaseOf,
+    releaseOf: { blue: blue.release, green: green.release },
     running,
-    releases,
-    nginxRunning: await rt.nginx.isRunning(),
+    releases: listed.filter((id) => RELEASE_ID.test(id)).sort(),
+    nginxRunning,
     runsWorker: rt.roles.includes('worker') && rt.config.modules.includes('worker') && rt.config.start.worker !== undefined,
     runsMigrations: rt.primary && rt.config.migrations !== undefined,
   };

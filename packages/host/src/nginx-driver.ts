@@ -3,7 +3,7 @@ import { COMMAND_TIMEOUT_MS } from './command-timeouts';
 import { ProxyError } from './errors';
 import { type Identity, processIdentityOf } from './access';
 import type { Host } from './host';
-import { type ProcessIdentity, processIdentity, waitForExit } from './proc';
+import { type ProcessIdentity, processIdentity, readProcFile, waitForExit } from './proc';
 import { sleep } from './sleep';
 import { systemdIsPid1 } from './systemd-driver';
 
@@ -67,7 +67,7 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
    * command runner at all. ps only where the kernel does not list children.
    */
   async function workerPids(masterPid: number): Promise<number[]> {
-    const listed = await host.readFile(`/proc/${masterPid}/task/${masterPid}/children`);
+    const listed = await readProcFile(host, `/proc/${masterPid}/task/${masterPid}/children`);
     if (listed === undefined) {
       const children = await host.run(['ps', '--ppid', String(masterPid), '-o', 'pid=,args='], { nothrow: true, timeoutMs: COMMAND_TIMEOUT_MS.quick });
       return children.stdout
@@ -78,7 +78,8 @@ export function nginxDriver(options: NginxDriverOptions): NginxDriver {
     const pids: number[] = [];
     for (const pid of listed.trim().split(/\s+/).filter(Boolean).map(Number)) {
       // nginx titles its workers "nginx: worker process"; its cache manager runs as their user too, but is not one.
-      if ((await host.readFile(`/proc/${pid}/cmdline`))?.includes('worker process')) pids.push(pid);
+      // A worker that exits between the listing and this read is gone, not an error.
+      if ((await readProcFile(host, `/proc/${pid}/cmdline`))?.includes('worker process')) pids.push(pid);
     }
     return pids;
   }

@@ -17,15 +17,18 @@ interface ProcStat extends ProcessIdentity {
   ppid: number;
 }
 
-async function readStat(host: Host, pid: number): Promise<ProcStat | undefined> {
-  let text: string | undefined;
+/** A file under /proc/<pid>/, or undefined once the process is gone, even if it exits mid-read. */
+export async function readProcFile(host: Host, path: string): Promise<string | undefined> {
   try {
-    text = await host.readFile(`/proc/${pid}/stat`);
+    return await host.readFile(path);
   } catch (error) {
-    // A process that exits while we read its stat file.
     if (error instanceof HostFileError && error.code === 'ESRCH') return undefined;
     throw error;
   }
+}
+
+async function readStat(host: Host, pid: number): Promise<ProcStat | undefined> {
+  const text = await readProcFile(host, `/proc/${pid}/stat`);
   if (text === undefined) return undefined;
   // The command name (field 2) is in parentheses and may itself contain spaces and parentheses.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerLayout } from '@switchyard/templates';
 import { describe, expect, it } from 'vitest';
-import { ProxyError } from '../src/errors';
+import { HostFileError, ProxyError } from '../src/errors';
 import { localHost } from '../src/local-host';
 import { type NginxDriver, nginxDriver } from '../src/nginx-driver';
 import { waitForExit } from '../src/proc';
@@ -109,6 +109,25 @@ describe('nginx driver, private instance', () => {
     expect(fromProc).toHaveLength(2);
     expect((await viaPs.workers()).map((w) => w.pid).sort()).toEqual(fromProc);
     expect(await viaPs.workerIdentity()).toEqual(await nginx.workerIdentity());
+  });
+
+  it('skips a worker that exits while its command line is read, as old workers do after a reload', { timeout: 30_000 }, async () => {
+    const { layout, nginx } = await setup();
+    await nginx.ensureRunning();
+    const all = (await nginx.workers()).map((w) => w.pid).sort();
+    expect(all).toHaveLength(2);
+    const [vanishing, staying] = all;
+    // What /proc answers for a process that exits between the master's child list and this read.
+    const racing: typeof host = {
+      ...host,
+      readFile: async (path) => {
+        if (path === `/proc/${vanishing}/cmdline`) throw new HostFileError('read', path, 'ESRCH', 'No such process');
+        return host.readFile(path);
+      },
+    };
+    const during = nginxDriver({ host: racing, mode: 'private', layout });
+    expect((await during.workers()).map((w) => w.pid)).toEqual([staying]);
+    expect((await during.workerIdentity())?.uid).toBe((await nginx.workerIdentity())?.uid);
   });
 
   it('returns nginx -t\'s own message and reloads nothing when the config is rejected', { timeout: 30_000 }, async () => {

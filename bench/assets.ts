@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createS3Client, s3Store } from '@switchyard/assets';
+import { createS3Client, s3Store } from '@switchyard/assets/s3';
 import { formatTable } from '@switchyard/demo';
 import { startTestS3, type TestS3 } from '@switchyard/testbed';
 import { build } from 'esbuild';

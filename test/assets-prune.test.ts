@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createS3Client, s3Store } from '@switchyard/assets';
+import { createS3Client, s3Store } from '@switchyard/assets/s3';
 import { waitFor } from '@switchyard/host';
 import { startTestS3 } from '@switchyard/testbed';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { byPackage, closure, readMetafile } from '../bench/lib/bundle-closure';
+import { byPackage, closure, readMetafile, staticClosure } from '../bench/lib/bundle-closure';
 import { REPO } from './support/cli';
 
 /*
@@ -23,5 +23,14 @@ describe('what a command loads at start', () => {
   it('deploy: the same, each loaded on demand by the step that needs it', () => {
     expect(packagesAtStart('deploy').filter((name) => HEAVY.includes(name))).toEqual([]);
     expect(packagesOnDemand('deploy')).toEqual(expect.arrayContaining(HEAVY));
+  });
+
+  it("deploy: its asset steps load the AWS SDK for a bucket alone, not to publish to a folder", () => {
+    const { onDemand } = closure(meta, 'deploy');
+    const chunkOf = (source: string) => [...onDemand].find((key) => meta.outputs[key]?.entryPoint === source);
+    const packagesWith = (source: string) => byPackage(meta, staticClosure(meta, chunkOf(source)!)).map(([name]) => name);
+    expect(packagesWith('packages/deploy/src/publish-release-assets.ts')).not.toContain('@aws-sdk/client-s3');
+    expect(packagesWith('packages/deploy/src/publish-release-assets.ts')).toContain('mime-db');
+    expect(packagesWith('packages/deploy/src/s3-asset-store.ts')).toEqual(expect.arrayContaining(['@aws-sdk/client-s3', '@aws-sdk/client-cloudfront']));
   });
 });

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 
 /** esbuild's metafile of the commands, as scripts/build-commands.mjs writes it to dist/commands/meta.json. */
 export interface Metafile {
-  outputs: Record<string, { bytes: number; imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, { bytesInOutput: number }> }>;
+  outputs: Record<
+    string,
+    { bytes: number; entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, { bytesInOutput: number }> }
+  >;
 }
 
 export function readMetafile(commandsDir: string): Metafile {
@@ -51,6 +54,21 @@ export function closure(meta: Metafile, command: string): { atStart: Set<string>
     }
   for (const key of atStart) onDemand.delete(key);
   return { atStart, onDemand };
+}
+
+/** An output file and the chunks it imports statically, transitively: what loading it compiles. */
+export function staticClosure(meta: Metafile, key: string): Set<string> {
+  const loaded = new Set<string>();
+  const visit = (at: string) => {
+    if (loaded.has(at)) return;
+    loaded.add(at);
+    for (const imported of meta.outputs[at]?.imports ?? []) {
+      const target = imported.kind === 'import-statement' ? outputKey(meta, imported.path) : undefined;
+      if (target) visit(target);
+    }
+  };
+  visit(key);
+  return loaded;
 }
 
 export const bytesOf = (meta: Metafile, keys: Set<string>) => [...keys].reduce((sum, key) => sum + (meta.outputs[key]?.bytes ?? 0), 0);

@@ -5,7 +5,8 @@
 // Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, never from argv. Prints one JSON
 // line: what publishAssets reported and how long the call itself took.
 import { performance } from 'node:perf_hooks';
-import { createS3Client, publishAssets, s3Store } from '@switchyard/assets';
+import { publishAssets } from '@switchyard/assets';
+import { createS3Client, s3Store } from '@switchyard/assets/s3';
 
 const [endpoint, bucket, dir, release, hashCache] = process.argv.slice(2);
 const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = process.env;

@@ -4,7 +4,6 @@ export { CACHE_IMMUTABLE, CACHE_REVALIDATE, type DesiredObject, type LocalFile, 
 export { FINGERPRINT_LENGTH, fingerprintPath, isFingerprinted } from './fingerprint';
 export { assetUrl, keysReferenced, MANIFEST_PREFIX, manifestKey, manifestSchema, type AssetManifest } from './manifest';
 export { contentTypeOf } from './content-type';
-export { createS3Client, type S3ClientOptions } from './s3-client';
 export { desiredObjects, type DesiredOptions } from './desired-objects';
 export { BUNDLER_MANIFESTS, bundledNames, type BundledNames, type BundlerManifestFile } from './bundler-manifest';
 export { readBundlerManifests } from './read-bundler-manifests';
@@ -14,8 +13,6 @@ export { parseAge, planPrune, type PruneInput, type PrunePlan } from './plan-pru
 export { pruneAssets, type PruneOptions } from './prune';
 export { publishAssets, type PublishEvent, type PublishOptions, type PublishResult } from './publish';
 export { readAssetFolder } from './read-folder';
-export { s3Store, type S3StoreOptions } from './s3-store';
 export { readManifests } from './read-manifests';
-export { createCloudFrontClient, invalidateCloudFront, type InvalidateOptions } from './cloudfront';
 export { planInvalidation } from './plan-invalidation';
 export { ENCODING_SUFFIX, type Encoding, precompressed } from './precompress';

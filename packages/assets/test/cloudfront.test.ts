@@ -1,6 +1,7 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
-import { AssetStorageError, desiredObjects, invalidateCloudFront, planInvalidation, planPublish } from '../src/index';
+import { AssetStorageError, desiredObjects, planInvalidation, planPublish } from '../src/index';
+import { invalidateCloudFront } from '../src/s3';
 
 // CloudFront has no local stand-in: these tests stop each request in the SDK's middleware stack,
 // after it is built (serialized, before signing and sending), and look at what would be sent.

@@ -2,7 +2,8 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { startTestS3, type TestS3 } from '@switchyard/testbed';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { AssetStorageError, CACHE_IMMUTABLE, CACHE_REVALIDATE, createS3Client, publishAssets, pruneAssets, readManifests, s3Store } from '../src/index';
+import { AssetStorageError, CACHE_IMMUTABLE, CACHE_REVALIDATE, publishAssets, pruneAssets, readManifests } from '../src/index';
+import { createS3Client, s3Store } from '../src/s3';
 import { SITE, tempFolder, writeFiles } from './support/folder';
 import { flakyProxy } from './support/flaky-proxy';
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLORS, type Color } from '@switchyard/templates';
-import { type OpRecord, switchWindow, type Window } from './ops';
+import { inside, type OpRecord, runPhases } from './ops';
 import { now } from './probe';
 
 /** One reading: the machine's idle and total jiffies, and each running colour's CPU time. */
@@ -92,17 +92,14 @@ export function startCpuSampler(runDir: string, intervalMs = 50): { stop(): Prom
   };
 }
 
-const inside = (windows: readonly Window[], at: number) => windows.some((w) => at >= w.start && at <= w.end);
-
 /**
  * Cores used between consecutive samples, averaged over the intervals that fall in steady state
  * and in the first second after a switch: how close each comes to the machine's limit, and what
  * the colours take for the same load.
  */
 export function cpuFigures(samples: readonly CpuSample[], ops: readonly OpRecord[], windowAfterMs: number, cores: number): CpuFigures {
-  const windows = ops.map((op) => switchWindow(op, windowAfterMs)).filter((w): w is Window => w !== undefined);
+  const { windows, running } = runPhases(ops, windowAfterMs);
   const firstSeconds = windows.map((w) => ({ start: w.start, end: w.start + 1000 }));
-  const running = ops.map((op) => ({ start: op.start, end: op.end }));
   const zero = () => ({ ms: 0, machine: 0, colours: 0, background: 0 });
   const sums = { steady: zero(), firstSecond: zero() };
   for (let i = 1; i < samples.length; i++) {

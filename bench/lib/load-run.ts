@@ -4,7 +4,7 @@ import { type LoadResult, startLoad } from '@switchyard/demo';
 import { serverLayout } from '@switchyard/templates';
 import { onCleanup } from './cleanup';
 import { type CpuFigures, cpuFigures, type CpuSample, startCpuSampler } from './cpu-sampler';
-import { type OpRecord, switchWindow, type Window } from './ops';
+import { inside, type OpRecord, runPhases, switchWindow } from './ops';
 import { now, type ProbeSample, startProbe } from './probe';
 import type { BenchProject, SwitchMode } from './project';
 import { percentile } from './stats';
@@ -62,12 +62,9 @@ export interface LoadRunResult {
   loadAverage: number;
 }
 
-const inside = (windows: readonly Window[], at: number) => windows.some((w) => at >= w.start && at <= w.end);
-
 export function latencyFigures(samples: readonly ProbeSample[], ops: readonly OpRecord[], windowAfterMs: number): LatencyFigures {
-  const windows = ops.map((op) => switchWindow(op, windowAfterMs)).filter((w): w is Window => w !== undefined);
+  const { windows, running } = runPhases(ops, windowAfterMs);
   const untilStopped = windows.map((w) => ({ start: w.start, end: w.end - windowAfterMs }));
-  const running = ops.map((op) => ({ start: op.start, end: op.end }));
   const steady: number[] = [];
   const inWindows: number[] = [];
   const switchToStopped: number[] = [];

@@ -51,5 +51,20 @@ export function switchWindow(op: OpRecord, afterMs: number): Window | undefined 
   return { start: switching.start, end: last.end + afterMs };
 }
 
+/** A run's phases, to sort a moment into: the switch windows, and the operations whole (steady state is neither). */
+export interface RunPhases {
+  windows: Window[];
+  running: Window[];
+}
+
+export function runPhases(ops: readonly OpRecord[], windowAfterMs: number): RunPhases {
+  return {
+    windows: ops.map((op) => switchWindow(op, windowAfterMs)).filter((w): w is Window => w !== undefined),
+    running: ops.map((op) => ({ start: op.start, end: op.end })),
+  };
+}
+
+export const inside = (windows: readonly Window[], at: number) => windows.some((w) => at >= w.start && at <= w.end);
+
 export const stepMs = (op: OpRecord, match: (name: string) => boolean) =>
   op.steps.filter((s) => match(s.name)).reduce((sum, s) => sum + (s.end - s.start), 0);
